@@ -1,0 +1,60 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# TTP top-level build.
+#
+#   make               ttp.ko for KDIR (default: the installed Debian 6.12
+#                      headers, never the running kernel) and the selftests
+#   make KDIR=<tree>   ttp.ko for any kernel build tree
+#   make modules       ttp.ko for every test lane, in build/<lane>/
+#   make lint          checkpatch --strict, sparse (C=2) and W=1 on every lane
+#   make check         every test: host tests, then the selftests in a VM
+#                      on each kernel lane (scripts/check)
+#   make demo          build, boot a VM, load TTP and show it working
+#   make clean
+
+SHELL := /bin/bash
+
+LANES := $(shell scripts/kver --lanes)
+KVER ?= $(shell scripts/kver 6.12 2>/dev/null)
+KDIR ?= /lib/modules/$(KVER)/build
+
+MODULE_SRC := Kbuild $(wildcard module/*.[ch]) include/uapi/linux/ttp.h
+
+.PHONY: all module modules lane-module selftests lint check demo deps clean
+
+all: module selftests
+
+deps:
+	@scripts/install-deps
+
+module:
+	@test -d "$(KDIR)" || { echo "make: no kernel tree at KDIR='$(KDIR)'; run scripts/install-deps or set KDIR" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+# One copy of the sources per lane: kbuild builds in the module's directory,
+# so two kernels need two directories.
+lane-module:
+	@test -n "$(LANE)" || { echo "make lane-module: set LANE=6.1|6.12" >&2; exit 2; }
+	@mkdir -p build/$(LANE)
+	@rsync -a --delete module include Kbuild build/$(LANE)/
+	@set -o pipefail; $(MAKE) -s -C /lib/modules/$$(scripts/kver $(LANE))/build M=$(CURDIR)/build/$(LANE) modules 2>&1 | { grep -v "^Skipping BTF generation" || true; }
+
+modules:
+	@for l in $(LANES); do $(MAKE) -s lane-module LANE=$$l || exit 1; done
+
+selftests:
+	$(MAKE) -C selftests
+
+lint:
+	@scripts/lint
+
+check:
+	@scripts/check
+
+demo:
+	@scripts/demo
+
+clean:
+	@test ! -d "$(KDIR)" || $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean
+	rm -rf build
+	$(MAKE) -s -C selftests clean

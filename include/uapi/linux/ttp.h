@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * TTP, the Toy Transport Protocol: the contract between the ttp.ko kernel
+ * module and the programs that use it.
+ *
+ * Documentation/ttp-uapi.rst explains every definition in this file.
+ */
+#ifndef _UAPI_LINUX_TTP_H
+#define _UAPI_LINUX_TTP_H
+
+#include <linux/types.h>
+#include <linux/socket.h>
+
+/*
+ * The socket address family.  Linux has no spare family numbers above
+ * AF_MAX, so TTP borrows one that no kernel implements (13, once
+ * AF_NETBEUI).  The module takes another with "insmod ttp.ko family=N";
+ * libttp reads the one in use from /sys/module/ttp/parameters/family.
+ */
+#define AF_TTP		13
+#define PF_TTP		AF_TTP
+
+/* IP protocol number: 253 is reserved for experimentation (RFC 3692). */
+#define IPPROTO_TTP	253
+
+/* Option level for setsockopt()/getsockopt(), chosen like SOL_TCP. */
+#define SOL_TTP		253
+
+/*
+ * A TTP endpoint: an IP address and a port.
+ *
+ * One layout serves IPv4 and IPv6, so that IPv6 does not change the ABI:
+ * sttp_ipfamily says which address sttp_addr holds.  Every reserved field
+ * must be zero; the kernel rejects an address whose reserved fields are not,
+ * which keeps them free for later use.
+ */
+struct sockaddr_ttp {
+	__kernel_sa_family_t	sttp_family;	/* AF_TTP */
+	__be16			sttp_port;	/* network byte order */
+	__u16			sttp_ipfamily;	/* AF_INET (2) or AF_INET6 (10) */
+	__u16			sttp_reserved1;	/* must be 0 */
+	union {
+		__be32		v4;		/* IPv4 address */
+		__u8		v6[16];		/* IPv6 address */
+	} sttp_addr;
+	__u32			sttp_scope_id;	/* IPv6 link-local scope, or 0 */
+	__u32			sttp_reserved2;	/* must be 0 */
+};
+
+/* Connection states, numbered as TCP's so that tools can share tables. */
+enum {
+	TTP_ESTABLISHED = 1,
+	TTP_SYN_SENT,
+	TTP_SYN_RECV,
+	TTP_FIN_WAIT1,
+	TTP_FIN_WAIT2,
+	TTP_TIME_WAIT,
+	TTP_CLOSED,
+	TTP_CLOSE_WAIT,
+	TTP_LAST_ACK,
+	TTP_LISTEN,
+	TTP_CLOSING,
+	TTP_MAX_STATES
+};
+
+/*
+ * Socket options at level SOL_TTP.  Numbers 1..63 are reserved for TTP;
+ * those not yet implemented fail with ENOPROTOOPT.
+ */
+#define TTP_INFO		1	/* get: struct ttp_info */
+#define TTP_NODELAY		2	/* int: send small segments at once */
+#define TTP_MAXSEG		3	/* int: cap on the MSS offered */
+#define TTP_CSUM_ALGO		4	/* int: TTP_CSUM_* offered first */
+#define TTP_AUTH_KEY		5	/* struct ttp_auth_key (reserved) */
+#define TTP_USER_TIMEOUT	6	/* unsigned int, ms before ETIMEDOUT */
+#define TTP_SYNCNT		7	/* int: SYN retransmissions */
+#define TTP_WINDOW_CLAMP	8	/* int: cap on the advertised window */
+
+/* Checksum algorithms, as negotiated in the handshake. */
+enum {
+	TTP_CSUM_INET = 0,	/* RFC 1071 Internet checksum, pseudo-header */
+	TTP_CSUM_CRC32C = 1,	/* CRC32C (Castagnoli), pseudo-header */
+};
+
+/*
+ * getsockopt(SOL_TTP, TTP_INFO): what a connection negotiated and how it
+ * is doing.  Like struct tcp_info it only grows at its end: the kernel
+ * copies min(optlen, sizeof(struct ttp_info)) bytes and returns that length,
+ * so old programs keep working and new ones see how much was filled.
+ */
+struct ttp_info {
+	__u8	ttpi_state;		/* TTP_ESTABLISHED, ... */
+	__u8	ttpi_csum_algo;		/* TTP_CSUM_* in use */
+	__u8	ttpi_snd_wscale;	/* shift applied to windows we send */
+	__u8	ttpi_rcv_wscale;	/* shift the peer applies */
+	__u16	ttpi_mss;		/* negotiated maximum segment size */
+	__u16	ttpi_options;		/* TTPI_OPT_* negotiated */
+};
+
+#define TTPI_OPT_WSCALE		0x0001
+#define TTPI_OPT_SACK		0x0002
+#define TTPI_OPT_CRC32C		0x0004
+#define TTPI_OPT_AUTH		0x0008
+
+#endif /* _UAPI_LINUX_TTP_H */
