@@ -30,6 +30,7 @@ static int ttp_release(struct socket *sock)
 	sk->sk_state = TTP_CLOSED;
 	sock_orphan(sk);
 	release_sock(sk);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 
 	sock->sk = NULL;
 	sock_put(sk);
@@ -73,6 +74,7 @@ static int ttp_create(struct net *net, struct socket *sock, int protocol,
 	sock->state = SS_UNCONNECTED;
 	sk->sk_protocol = ttp_ipproto;
 	sk->sk_state = TTP_CLOSED;
+	sock_prot_inuse_add(net, &ttp_prot, 1);
 	return 0;
 }
 

@@ -1,0 +1,59 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# TAP helpers for the TTP shell selftests, in the format of
+# kselftest_harness.h so that one parser reads both.
+#
+#   ttp_plan N            print the header and the plan
+#   ttp_run NAME FUNC     run FUNC in a subshell; its status decides ok/not ok
+#                         (exit 4 = skip, with the reason on its last line)
+#   ttp_done              print the totals and exit 1 if any test failed
+
+ksft_skip=4
+_ttp_n=0 _ttp_pass=0 _ttp_fail=0 _ttp_skip=0
+
+ttp_plan() {
+	echo "TAP version 13"
+	echo "1..$1"
+}
+
+# fail MESSAGE: report why a test fails and leave its subshell.
+fail() {
+	echo "# FAIL: $*"
+	exit 1
+}
+
+skip() {
+	echo "# SKIP: $*"
+	exit $ksft_skip
+}
+
+ttp_run() {
+	local name=$1 func=$2 rc out
+	_ttp_n=$((_ttp_n + 1))
+	echo "#  RUN           $name ..."
+	out=$( ( set -e; "$func" ) 2>&1 )
+	rc=$?
+	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	case $rc in
+	0)
+		echo "#            OK  $name"
+		echo "ok $_ttp_n $name"
+		_ttp_pass=$((_ttp_pass + 1))
+		;;
+	"$ksft_skip")
+		echo "#      SKIP      $name"
+		echo "ok $_ttp_n $name # SKIP ${out##*SKIP: }"
+		_ttp_skip=$((_ttp_skip + 1))
+		;;
+	*)
+		echo "#     FAIL       $name"
+		echo "not ok $_ttp_n $name"
+		_ttp_fail=$((_ttp_fail + 1))
+		;;
+	esac
+}
+
+ttp_done() {
+	echo "# Totals: pass:$_ttp_pass fail:$_ttp_fail xfail:0 xpass:0 skip:$_ttp_skip error:0"
+	[ "$_ttp_fail" -eq 0 ]
+}

@@ -1,0 +1,153 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Loading and unloading ttp.ko: parameters, numbers already taken, module
+# autoload on socket(AF_TTP, ...).  Needs root and $TTP_KO (scripts/vm-run
+# sets it); leaves the module loaded with its defaults.
+cd "$(dirname "$0")" || exit 1
+. ./lib.sh
+
+ko=${TTP_KO:-}
+
+# sock FAMILY: create and close a stream socket of FAMILY; print the errno
+# name on failure.
+sock() {
+	python3 - "$1" <<'PY'
+import errno, socket, sys
+try:
+    socket.socket(int(sys.argv[1]), socket.SOCK_STREAM, 0).close()
+except OSError as e:
+    print(errno.errorcode[e.errno])
+    sys.exit(1)
+PY
+}
+
+unload() {
+	if grep -qw '^ttp' /proc/modules; then
+		rmmod ttp || fail "rmmod ttp failed"
+	fi
+}
+
+loaded() { grep -qw '^ttp' /proc/modules; }
+
+# insmod_must_fail ARGS MESSAGE: insmod with ARGS fails and dmesg says MESSAGE
+insmod_must_fail() {
+	local args=$1 msg=$2 out
+	dmesg -C
+	if out=$(insmod "$ko" $args 2>&1); then
+		rmmod ttp
+		fail "insmod ttp.ko $args succeeded"
+	fi
+	echo "insmod said: $out"
+	dmesg | grep -q -- "$msg" || fail "dmesg lacks '$msg': $(dmesg | tail -n 3)"
+	! loaded || fail "module loaded after a failed insmod"
+}
+
+need_ko() {
+	[ -n "$ko" ] && [ -r "$ko" ] || skip "TTP_KO is not set: no module file"
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+t_loads_with_defaults() {
+	need_ko
+	unload
+	dmesg -C
+	insmod "$ko" || fail "insmod failed"
+	dmesg | grep -q "ttp: loaded, address family 13, IP protocol 253" ||
+		fail "no load line in dmesg"
+	[ "$(cat /sys/module/ttp/parameters/family)" = 13 ] || fail "family parameter"
+	[ "$(cat /sys/module/ttp/parameters/protocol)" = 253 ] || fail "protocol parameter"
+	sock 13 || fail "socket(13) failed"
+}
+
+t_taken_family_fails_with_eexist() {
+	need_ko
+	unload
+	insmod_must_fail "family=2" "ttp: address family 2 is not available (-17)"
+}
+
+t_taken_protocol_fails_with_eexist() {
+	need_ko
+	unload
+	insmod_must_fail "protocol=6" "ttp: IP protocol 6 is already taken"
+	insmod "$ko" protocol=6 2>&1 | grep -q "File exists" ||
+		fail "insmod did not report EEXIST"
+}
+
+t_out_of_range_numbers_fail_with_einval() {
+	need_ko
+	unload
+	insmod_must_fail "family=46" "ttp: family=46 is outside"
+	insmod_must_fail "family=0" "ttp: family=0 is outside"
+	insmod_must_fail "protocol=255" "ttp: protocol=255 is outside"
+	insmod "$ko" family=-1 2>&1 | grep -q "Invalid parameters" ||
+		fail "insmod did not report EINVAL"
+}
+
+t_other_family_number_works() {
+	need_ko
+	unload
+	insmod "$ko" family=22 || fail "insmod family=22 failed"
+	sock 22 || fail "socket(22) failed"
+	# 13 is free again: nothing implements it and nothing loads for it.
+	[ "$(sock 13)" = EAFNOSUPPORT ] || fail "socket(13) did not fail with EAFNOSUPPORT"
+	rmmod ttp || fail "rmmod failed"
+	[ "$(sock 22)" = EAFNOSUPPORT ] || fail "socket(22) works after rmmod"
+}
+
+# socket(13, ...) loads ttp.ko through its net-pf-13 alias when the module
+# is installed: install it into an overlay of /lib/modules (read-only here).
+t_socket_autoloads_module() {
+	need_ko
+	unload
+	local kver lower up
+	kver=$(uname -r)
+	lower=/lib/modules/$kver
+	up=$(mktemp -d)
+	mkdir -p "$up/upper" "$up/work"
+	modprobe overlay || skip "no overlay filesystem"
+	mount -t overlay overlay -o "lowerdir=$lower,upperdir=$up/upper,workdir=$up/work" "$lower" ||
+		skip "cannot overlay $lower"
+	mkdir -p "$lower/updates"
+	cp "$ko" "$lower/updates/ttp.ko"
+	depmod -a "$kver"
+	local why=
+	if ! grep -q 'net_pf_13 ttp\|net-pf-13 ttp' "$lower/modules.alias"; then
+		why="depmod did not record the net-pf-13 alias"
+	elif ! sock 13; then
+		why="socket(13) failed with the module installed"
+	elif ! loaded; then
+		why="socket(13) worked but ttp is not loaded"
+	fi
+	umount "$lower"
+	[ -z "$why" ] || fail "$why"
+}
+
+t_received_segments_are_counted() {
+	loaded || { need_ko; insmod "$ko"; }
+	local before after
+	before=$(awk '/^TtpInSegs/ {print $2}' /proc/net/ttp_stats)
+	python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)
+for i in range(10):
+    s.sendto(b"\0" * 20, ("127.0.0.1", 0))'
+	after=$(awk '/^TtpInSegs/ {print $2}' /proc/net/ttp_stats)
+	[ "$after" -eq $((before + 10)) ] || fail "TtpInSegs went from $before to $after"
+}
+
+ttp_plan 8
+ttp_run loads_with_defaults t_loads_with_defaults
+ttp_run taken_family_fails_with_eexist t_taken_family_fails_with_eexist
+ttp_run taken_protocol_fails_with_eexist t_taken_protocol_fails_with_eexist
+ttp_run out_of_range_numbers_fail_with_einval t_out_of_range_numbers_fail_with_einval
+ttp_run other_family_number_works t_other_family_number_works
+ttp_run socket_autoloads_module t_socket_autoloads_module
+ttp_run received_segments_are_counted t_received_segments_are_counted
+
+# Leave the module as the other tests expect it.
+if [ -n "$ko" ] && ! loaded; then
+	insmod "$ko"
+fi
+ttp_run module_left_loaded t_loads_with_defaults
+ttp_done
