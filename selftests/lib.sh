@@ -4,7 +4,8 @@
 # kselftest_harness.h so that one parser reads both.
 #
 #   ttp_plan N            print the header and the plan
-#   ttp_run NAME FUNC     run FUNC in a subshell; its status decides ok/not ok
+#   ttp_run NAME FUNC [ARG...]
+#                         run FUNC in a subshell; its status decides ok/not ok
 #                         (exit 4 = skip, with the reason on its last line)
 #   ttp_done              print the totals and exit 1 if any test failed
 
@@ -28,10 +29,11 @@ skip() {
 }
 
 ttp_run() {
-	local name=$1 func=$2 rc out
+	local name=$1 rc out
+	shift
 	_ttp_n=$((_ttp_n + 1))
 	echo "#  RUN           $name ..."
-	out=$( ( set -e; "$func" ) 2>&1 )
+	out=$( ( set -e; "$@" ) 2>&1 )
 	rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
 	case $rc in
