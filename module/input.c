@@ -2,22 +2,557 @@
 /*
  * Segments arriving from IP.
  *
- * Until the connection code lands there is no socket a segment could belong
- * to: every segment is counted and dropped, as a protocol must do with
- * segments for a port nobody listens on.
+ * ttp_v4_rcv() checks what can be checked without a socket (length,
+ * version, checksum, options), finds the socket, and hands the segment to
+ * ttp_rcv() under the socket's lock, or to the socket's backlog when a
+ * process holds the lock.  ttp_rcv() then follows the state of the socket:
+ * a listener makes a child for a SYN, SYN_SENT completes the handshake, and
+ * the synchronised states check sequence numbers, process the ACK, the
+ * data, and the FIN, in that order (RFC 793, "SEGMENT ARRIVES").
+ *
+ * Whatever is dropped is counted in /proc/net/ttp_stats.
  */
 #include <linux/skbuff.h>
+#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/protocol.h>
+#include <net/sock.h>
+#include <net/xfrm.h>
 
 #include "ttp.h"
+
+/* What the input path needs of a segment, kept in skb->cb. */
+struct ttp_rcv_cb {
+	struct ttp_skb_cb	q;	/* seq, end_seq as in queues */
+	u32			ack_seq;
+	u16			window;
+	u8			th_flags;
+	struct ttp_opts		opts;
+};
+
+#define TTP_RCV_CB(skb)	((struct ttp_rcv_cb *)&((skb)->cb[0]))
+
+static_assert(sizeof(struct ttp_rcv_cb) <= sizeof_field(struct sk_buff, cb));
+
+static void ttp_drop(struct sock *sk, struct sk_buff *skb, int field)
+{
+	TTP_INC_STATS(sock_net(sk), field);
+	kfree_skb(skb);
+}
+
+/* ---- the handshake: negotiation ---- */
+
+/*
+ * Apply what the peer's SYN or SYN+ACK offered (Documentation/protocol.rst,
+ * "Negotiation").  @ours_mss is what our side offers.
+ */
+static void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
+			  bool we_are_client, u8 ours_wscale)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	u16 mss = ttp_route_mss(sk);
+
+	if (tsk->mss_clamp)
+		mss = min(mss, tsk->mss_clamp);
+	mss = min_t(u16, mss, peer->has_mss ? peer->mss :
+		    READ_ONCE(tn->sysctl.default_mss));
+	tsk->mss = max_t(u16, mss, TTP_MIN_MSS);
+
+	/* Window scaling only if both sides sent the option. */
+	if (peer->has_wscale) {
+		tsk->opts |= TTPI_OPT_WSCALE;
+		tsk->snd_wscale = peer->wscale;
+		tsk->rcv_wscale = ours_wscale;
+	} else {
+		tsk->opts &= ~TTPI_OPT_WSCALE;
+		tsk->snd_wscale = 0;
+		tsk->rcv_wscale = 0;
+	}
+
+	/*
+	 * Checksum: the server picks CRC32C if both offered it, else the
+	 * Internet checksum, which every TTP supports.  The client takes the
+	 * server's pick, if it offered it.
+	 */
+	tsk->csum_algo = TTP_CSUM_INET;
+	if (peer->has_csum) {
+		u8 both = peer->csum_mask & tsk->csum_offer;
+
+		if (we_are_client) {
+			if (both == (1 << TTP_CSUM_CRC32C))
+				tsk->csum_algo = TTP_CSUM_CRC32C;
+		} else if (both & (1 << TTP_CSUM_CRC32C)) {
+			tsk->csum_algo = TTP_CSUM_CRC32C;
+		}
+	}
+	if (tsk->csum_algo == TTP_CSUM_CRC32C)
+		tsk->opts |= TTPI_OPT_CRC32C;
+}
+
+/* ---- LISTEN ---- */
+
+static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *ptsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
+	struct ttp_sock *tsk;
+	struct inet_sock *inet;
+	struct sock *child;
+	int max_syn;
+
+	if (cb->th_flags & TTPF_RST)
+		goto drop;
+	if ((cb->th_flags & TTPF_ACK) || !(cb->th_flags & TTPF_SYN)) {
+		ttp_send_reset_reply(net, skb);
+		goto drop;
+	}
+
+	max_syn = READ_ONCE(ttp_pernet(net)->sysctl.max_syn_backlog);
+	if (READ_ONCE(ptsk->syn_queue_len) >= max_syn ||
+	    sk_acceptq_is_full(sk)) {
+		TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
+		goto drop;
+	}
+
+	child = ttp_child_alloc(sk, GFP_ATOMIC);
+	if (!child) {
+		TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
+		goto drop;
+	}
+	tsk = ttp_sk(child);
+	inet = inet_sk(child);
+	bh_lock_sock_nested(child);
+
+	inet->inet_saddr = iph->daddr;
+	inet->inet_rcv_saddr = iph->daddr;
+	inet->inet_daddr = iph->saddr;
+	inet->inet_dport = th->source;
+	ttp_bind_child(sk, child);
+
+	tsk->irs = cb->q.seq;
+	tsk->rcv_nxt = cb->q.seq + 1;
+	tsk->copied_seq = tsk->rcv_nxt;
+	tsk->rcv_wup = tsk->rcv_nxt;
+	tsk->iss = ttp_isn(inet->inet_saddr, inet->inet_daddr,
+			   inet->inet_sport, inet->inet_dport);
+	tsk->snd_una = tsk->iss;
+	tsk->snd_nxt = tsk->iss;
+	tsk->write_seq = tsk->iss;
+	tsk->snd_wnd = cb->window;
+	tsk->snd_wl1 = cb->q.seq;
+	tsk->snd_wl2 = tsk->iss;
+
+	if (ttp_hash_established(child)) {
+		/* A twin for this 4-tuple is being set up on another CPU. */
+		bh_unlock_sock(child);
+		ttp_done(child);
+		goto drop;
+	}
+	ttp_transition(child, TTP_EV_RCV_SYN);
+	/* The route decides our MSS: take it before negotiating. */
+	if (!__sk_dst_get(child)) {
+		struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+		struct rtable *rt;
+
+		rt = ip_route_output_ports(net, fl4, child, inet->inet_daddr,
+					   inet->inet_saddr, inet->inet_dport,
+					   inet->inet_sport, ttp_ipproto, 0,
+					   child->sk_bound_dev_if);
+		if (!IS_ERR(rt))
+			sk_setup_caps(child, &rt->dst);
+	}
+	ttp_negotiate(child, &cb->opts, false, ttp_choose_wscale(child));
+	ttp_child_attach(sk, child);
+	TTP_INC_STATS(net, TTP_MIB_PASSIVEOPENS);
+	if (ttp_send_synack(child)) {
+		ttp_transition(child, TTP_EV_ABORT);
+		ttp_done(child);
+	}
+	bh_unlock_sock(child);
+	consume_skb(skb);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+/* ---- SYN_SENT ---- */
+
+static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+
+	if (cb->th_flags & TTPF_ACK) {
+		/* It must acknowledge our SYN, exactly. */
+		if (cb->ack_seq != tsk->iss + 1) {
+			ttp_send_reset_reply(net, skb);
+			ttp_drop(sk, skb, TTP_MIB_OUTOFWINDOW);
+			return;
+		}
+		if (cb->th_flags & TTPF_RST) {
+			/* Nobody listens there (or the listener refused). */
+			TTP_INC_STATS(net, TTP_MIB_INRSTS);
+			TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
+			ttp_transition(sk, TTP_EV_RCV_RST);
+			ttp_set_error_and_done(sk, ECONNREFUSED);
+			kfree_skb(skb);
+			return;
+		}
+	}
+	if (!(cb->th_flags & TTPF_SYN) || !(cb->th_flags & TTPF_ACK)) {
+		/*
+		 * A lone SYN would be a simultaneous open, which TTP does not
+		 * do; anything else has no business here.
+		 */
+		ttp_drop(sk, skb, TTP_MIB_OUTOFWINDOW);
+		return;
+	}
+
+	tsk->irs = cb->q.seq;
+	tsk->rcv_nxt = cb->q.seq + 1;
+	tsk->copied_seq = tsk->rcv_nxt;
+	tsk->rcv_wup = tsk->rcv_nxt;
+	ttp_negotiate(sk, &cb->opts, true, tsk->rcv_wscale);
+	tsk->snd_wnd = cb->window;	/* unscaled in a SYN */
+	tsk->snd_wl1 = cb->q.seq;
+	tsk->snd_wl2 = cb->ack_seq;
+	ttp_ack_update(sk, cb->ack_seq);
+	ttp_transition(sk, TTP_EV_RCV_SYNACK);
+	ttp_send_ack(sk);
+	sk->sk_state_change(sk);
+	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	ttp_push(sk);
+	consume_skb(skb);
+}
+
+/* ---- synchronised states ---- */
+
+/* Is the segment in the receive window (RFC 793, the four cases)? */
+static bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len)
+{
+	u32 wnd = tsk->rcv_wnd ? tsk->rcv_wup + tsk->rcv_wnd - tsk->rcv_nxt : 0;
+
+	if (!len)
+		return wnd ? ttp_seq_between(tsk->rcv_nxt, seq,
+					     tsk->rcv_nxt + wnd - 1) :
+			     seq == tsk->rcv_nxt;
+	if (!wnd)
+		return false;
+	return ttp_seq_between(tsk->rcv_nxt, seq, tsk->rcv_nxt + wnd - 1) ||
+	       ttp_seq_between(tsk->rcv_nxt, seq + len - 1,
+			       tsk->rcv_nxt + wnd - 1);
+}
+
+/* The peer's FIN is the next thing in sequence: take it. */
+static void ttp_rcv_fin(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+
+	tsk->rcv_nxt++;
+	sk->sk_shutdown |= RCV_SHUTDOWN;
+	sock_set_flag(sk, SOCK_DONE);
+	if (ttp_transition(sk, TTP_EV_RCV_FIN) == TTP_TIME_WAIT) {
+		sk_stop_timer(sk, &tsk->rtx_timer);
+		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+	}
+	ttp_send_ack(sk);
+	if (!sock_flag(sk, SOCK_DEAD)) {
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_WAITD, POLL_HUP);
+	}
+}
+
+/* In-order data: queue it for the application. */
+static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 trim = tsk->rcv_nxt - cb->q.seq;
+
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    (unsigned int)READ_ONCE(sk->sk_rcvbuf)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_RCVQDROP);
+		return false;
+	}
+	/* The start may repeat bytes we have: skip them. */
+	if (trim) {
+		__skb_pull(skb, trim);
+		cb->q.seq += trim;
+	}
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	tsk->rcv_nxt = cb->q.seq + skb->len;
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return true;
+}
+
+static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct ttp_net *tn = ttp_pernet(net);
+	u8 fl = cb->th_flags;
+	u32 seq = cb->q.seq;
+	u32 len = skb->len;	/* payload, header pulled */
+	bool queued = false;
+	bool fin_in_order;
+
+	/*
+	 * 1. Sequence number.  An unacceptable segment gets an ACK telling
+	 * where we are, unless it is a RST or a bare ACK: two ends that both
+	 * answered bare ACKs could answer each other forever.
+	 */
+	if (!ttp_seq_acceptable(tsk, seq, len + !!(fl & TTPF_FIN))) {
+		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
+		if (!(fl & TTPF_RST) && (len || (fl & (TTPF_SYN | TTPF_FIN))))
+			ttp_send_ack(sk);
+		goto drop;
+	}
+
+	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
+	if (fl & TTPF_RST) {
+		if (seq != tsk->rcv_nxt) {
+			ttp_send_ack(sk);
+			TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
+			goto drop;
+		}
+		TTP_INC_STATS(net, TTP_MIB_INRSTS);
+		if (ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+				 TTPF_STATE(TTP_CLOSE_WAIT)))
+			TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
+		ttp_transition(sk, TTP_EV_RCV_RST);
+		if (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DEAD))
+			ttp_set_error_and_done(sk, ECONNRESET);
+		else
+			ttp_done(sk);
+		goto drop;
+	}
+
+	/* 3. SYN: the peer's SYN again (our SYN+ACK was lost), else attack. */
+	if (fl & TTPF_SYN) {
+		if (sk->sk_state == TTP_SYN_RECV && seq == tsk->irs)
+			ttp_retransmit_head(sk);
+		else
+			ttp_send_ack(sk);	/* challenge ACK */
+		goto drop;
+	}
+
+	/* 4. ACK. */
+	if (!(fl & TTPF_ACK))
+		goto drop;
+	if (sk->sk_state == TTP_SYN_RECV) {
+		if (cb->ack_seq != tsk->iss + 1) {
+			ttp_send_reset_reply(net, skb);
+			goto drop;
+		}
+		if (!ttp_child_established(sk))
+			goto drop;	/* accept queue full: SYN+ACK again */
+		tsk->snd_wnd = (u32)cb->window << tsk->snd_wscale;
+		tsk->snd_wl1 = seq;
+		tsk->snd_wl2 = cb->ack_seq;
+		ttp_ack_update(sk, cb->ack_seq);
+		ttp_transition(sk, TTP_EV_RCV_ACK);
+	}
+	if (ttp_seq_after(cb->ack_seq, tsk->snd_nxt)) {
+		/* It acknowledges what we never sent (same rule as above). */
+		if (len || (fl & TTPF_FIN))
+			ttp_send_ack(sk);
+		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
+		goto drop;
+	}
+	if (ttp_seq_after(cb->ack_seq, tsk->snd_una))
+		ttp_ack_update(sk, cb->ack_seq);
+	/* Window update from the newest segment (RFC 793 SND.WL1/WL2). */
+	if (ttp_seq_before(tsk->snd_wl1, seq) ||
+	    (tsk->snd_wl1 == seq && !ttp_seq_before(cb->ack_seq, tsk->snd_wl2))) {
+		tsk->snd_wnd = (u32)cb->window << tsk->snd_wscale;
+		tsk->snd_wl1 = seq;
+		tsk->snd_wl2 = cb->ack_seq;
+	}
+	/* The ACK or the window may let more data go. */
+	if (tsk->send_head)
+		ttp_push(sk);
+
+	/* Our FIN is acknowledged when everything queued is. */
+	if (tsk->snd_una == tsk->write_seq &&
+	    ttp_state_in(sk, TTPF_STATE(TTP_FIN_WAIT1) |
+			 TTPF_STATE(TTP_CLOSING) | TTPF_STATE(TTP_LAST_ACK))) {
+		switch (ttp_transition(sk, TTP_EV_FIN_ACKED)) {
+		case TTP_FIN_WAIT2:
+			sk->sk_state_change(sk);
+			if (sock_flag(sk, SOCK_DEAD))
+				ttp_arm_misc(sk, READ_ONCE(tn->sysctl.fin_timeout_ms));
+			break;
+		case TTP_TIME_WAIT:
+			ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+			break;
+		case TTP_CLOSED:
+			ttp_done(sk);
+			goto drop;
+		}
+	}
+
+	/* 5. Data, in the states where the peer may still send. */
+	if (len && ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+				TTPF_STATE(TTP_FIN_WAIT1) |
+				TTPF_STATE(TTP_FIN_WAIT2))) {
+		if (ttp_seq_after(seq, tsk->rcv_nxt)) {
+			/* A hole before it: dropped until reassembly. */
+			TTP_INC_STATS(net, TTP_MIB_OFOSEGS);
+			ttp_send_ack(sk);
+			goto drop;
+		}
+		if (!ttp_seq_after(seq + len, tsk->rcv_nxt)) {
+			TTP_INC_STATS(net, TTP_MIB_DUPSEGS);
+		} else if (!ttp_rcv_data(sk, skb)) {
+			ttp_send_ack(sk);
+			goto drop;
+		} else {
+			queued = true;
+		}
+	}
+
+	/* 6. FIN, once everything before it has arrived. */
+	fin_in_order = (fl & TTPF_FIN) && seq + len == tsk->rcv_nxt;
+	if (fin_in_order && ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+					 TTPF_STATE(TTP_FIN_WAIT1) |
+					 TTPF_STATE(TTP_FIN_WAIT2))) {
+		ttp_rcv_fin(sk);
+	} else if ((fl & TTPF_FIN) && sk->sk_state == TTP_TIME_WAIT) {
+		/* Our last ACK was lost: acknowledge again, wait again. */
+		ttp_send_ack(sk);
+		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+	} else if (len) {
+		ttp_send_ack(sk);
+	}
+
+	if (queued)
+		return;
+drop:
+	consume_skb(skb);
+}
+
+/* Process one segment for @sk, under its lock. */
+static int ttp_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	switch (sk->sk_state) {
+	case TTP_LISTEN:
+		ttp_rcv_listen(sk, skb);
+		break;
+	case TTP_SYN_SENT:
+		ttp_rcv_synsent(sk, skb);
+		break;
+	case TTP_CLOSED:
+		/* It closed while the segment waited in the backlog. */
+		ttp_drop(sk, skb, TTP_MIB_INNOPORTS);
+		break;
+	default:
+		ttp_rcv_synchronized(sk, skb);
+		break;
+	}
+	return 0;
+}
+
+int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
+{
+	return ttp_rcv(sk, skb);
+}
 
 int ttp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
+	struct ttp_rcv_cb *cb;
+	const struct iphdr *iph;
+	struct ttphdr *th;
+	unsigned int hlen;
+	struct sock *sk;
+	int drop = TTP_MIB_INHDRERRORS;
 
 	TTP_INC_STATS(net, TTP_MIB_INSEGS);
-	TTP_INC_STATS(net, TTP_MIB_INNOPORTS);
+	if (skb->pkt_type != PACKET_HOST)
+		goto drop;	/* TTP is unicast only */
+	if (!pskb_may_pull(skb, TTP_HDR_LEN))
+		goto drop;
+	th = (struct ttphdr *)skb->data;
+	if (ttp_hdr_version(th) != TTP_VERSION) {
+		drop = TTP_MIB_INVERSIONERRORS;
+		goto drop;
+	}
+	hlen = ttp_hdr_len(th);
+	if (hlen < TTP_HDR_LEN || hlen > skb->len || !pskb_may_pull(skb, hlen))
+		goto drop;
+
+	iph = ip_hdr(skb);
+	if (!ttp_csum_ok(skb, iph->saddr, iph->daddr)) {
+		drop = TTP_MIB_INCSUMERRORS;
+		goto drop;
+	}
+	/* The checks above may have moved the data. */
+	iph = ip_hdr(skb);
+	th = (struct ttphdr *)skb->data;
+	skb_reset_transport_header(skb);
+
+	cb = TTP_RCV_CB(skb);
+	if (ttp_parse_options((u8 *)(th + 1), hlen - TTP_HDR_LEN, &cb->opts))
+		goto drop;
+	cb->q.seq = ntohl(th->seq);
+	cb->q.end_seq = cb->q.seq + skb->len - hlen +
+			!!(th->flags & TTPF_SYN) + !!(th->flags & TTPF_FIN);
+	cb->q.flags = th->flags & (TTPF_SYN | TTPF_FIN);
+	cb->ack_seq = ntohl(th->ack_seq);
+	cb->window = ntohs(th->window);
+	cb->th_flags = th->flags;
+
+	sk = ttp_lookup_established(net, iph->saddr, th->source, iph->daddr,
+				    th->dest);
+	if (!sk && (th->flags & (TTPF_SYN | TTPF_ACK | TTPF_RST)) == TTPF_SYN)
+		sk = ttp_lookup_listener(net, iph->daddr, th->dest);
+	if (!sk) {
+		TTP_INC_STATS(net, TTP_MIB_INNOPORTS);
+		ttp_send_reset_reply(net, skb);
+		kfree_skb(skb);
+		return 0;
+	}
+	if (!xfrm4_policy_check(sk, XFRM_POLICY_IN, skb)) {
+		sock_put(sk);
+		goto drop;
+	}
+	/* A connection that negotiated CRC32C takes nothing weaker. */
+	if (!(th->flags & TTPF_SYN) &&
+	    ttp_sk(sk)->csum_algo == TTP_CSUM_CRC32C &&
+	    !(th->flags & TTPF_CRC) && sk->sk_state != TTP_LISTEN) {
+		sock_put(sk);
+		drop = TTP_MIB_INCSUMERRORS;
+		goto drop;
+	}
+	nf_reset_ct(skb);
+	__skb_pull(skb, hlen);
+
+	bh_lock_sock_nested(sk);
+	if (!sock_owned_by_user(sk)) {
+		ttp_rcv(sk, skb);
+	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
+				  READ_ONCE(sk->sk_sndbuf))) {
+		bh_unlock_sock(sk);
+		sock_put(sk);
+		drop = TTP_MIB_RCVQDROP;
+		goto drop;
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+	return 0;
+
+drop:
+	TTP_INC_STATS(net, drop);
 	kfree_skb(skb);
 	return 0;
 }

@@ -88,6 +88,8 @@ static void __exit ttp_exit(void)
 	/* inet_del_protocol() waits for receivers already running. */
 	inet_del_protocol(&ttp_v4_protocol, ttp_ipproto);
 	ttp_pernet_unregister();
+	/* Sockets are freed after a grace period (SOCK_RCU_FREE). */
+	rcu_barrier();
 	proto_unregister(&ttp_prot);
 	pr_info("ttp: unloaded\n");
 }

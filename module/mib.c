@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Per network namespace state of TTP: counters and their /proc file.
+ * Per network namespace state of TTP: counters and their /proc file, the
+ * port table, the sysctls and the control socket.
  *
  * /proc/net/ttp_stats prints one "Name value" pair a line, the counters
  * summed over CPUs.  The names are stable: scripts grep for them.
@@ -8,6 +9,7 @@
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
+#include <net/inet_common.h>
 #include <net/ip.h>
 
 #include "ttp.h"
@@ -15,11 +17,27 @@
 unsigned int ttp_net_id __read_mostly;
 
 static const char * const ttp_mib_names[TTP_MIB_MAX] = {
-	[TTP_MIB_INSEGS]	= "TtpInSegs",
-	[TTP_MIB_INHDRERRORS]	= "TtpInHdrErrors",
-	[TTP_MIB_INCSUMERRORS]	= "TtpInCsumErrors",
-	[TTP_MIB_INNOPORTS]	= "TtpInNoPorts",
-	[TTP_MIB_INICMPERRORS]	= "TtpInIcmpErrors",
+	[TTP_MIB_INSEGS]		= "TtpInSegs",
+	[TTP_MIB_OUTSEGS]		= "TtpOutSegs",
+	[TTP_MIB_INHDRERRORS]		= "TtpInHdrErrors",
+	[TTP_MIB_INCSUMERRORS]		= "TtpInCsumErrors",
+	[TTP_MIB_INVERSIONERRORS]	= "TtpInVersionErrors",
+	[TTP_MIB_INNOPORTS]		= "TtpInNoPorts",
+	[TTP_MIB_INICMPERRORS]		= "TtpInIcmpErrors",
+	[TTP_MIB_OUTRSTS]		= "TtpOutRsts",
+	[TTP_MIB_INRSTS]		= "TtpInRsts",
+	[TTP_MIB_ACTIVEOPENS]		= "TtpActiveOpens",
+	[TTP_MIB_PASSIVEOPENS]		= "TtpPassiveOpens",
+	[TTP_MIB_ESTABRESETS]		= "TtpEstabResets",
+	[TTP_MIB_ATTEMPTFAILS]		= "TtpAttemptFails",
+	[TTP_MIB_LISTENOVERFLOWS]	= "TtpListenOverflows",
+	[TTP_MIB_LISTENDROPS]		= "TtpListenDrops",
+	[TTP_MIB_RETRANSSEGS]		= "TtpRetransSegs",
+	[TTP_MIB_TIMEOUTS]		= "TtpTimeouts",
+	[TTP_MIB_OUTOFWINDOW]		= "TtpInOutOfWindow",
+	[TTP_MIB_DUPSEGS]		= "TtpInDupSegs",
+	[TTP_MIB_OFOSEGS]		= "TtpInOfoDrops",
+	[TTP_MIB_RCVQDROP]		= "TtpRcvQDrops",
 };
 
 static int ttp_stats_show(struct seq_file *seq, void *v)
@@ -36,23 +54,49 @@ static int ttp_stats_show(struct seq_file *seq, void *v)
 static int __net_init ttp_net_init(struct net *net)
 {
 	struct ttp_net *tn = ttp_pernet(net);
+	int err = -ENOMEM;
 
+	ttp_sysctl_defaults(&tn->sysctl);
 	tn->mib = alloc_percpu(struct ttp_mib);
 	if (!tn->mib)
 		return -ENOMEM;
-
+	err = ttp_tables_init(tn);
+	if (err)
+		goto out_mib;
+	/* Sends resets for segments that no socket of ours owns. */
+	err = inet_ctl_sock_create(&tn->ctl_sk, PF_INET, SOCK_RAW, ttp_ipproto,
+				   net);
+	if (err)
+		goto out_tables;
+	err = ttp_sysctl_register(net);
+	if (err)
+		goto out_ctl;
+	err = -ENOMEM;
 	if (!proc_create_net_single("ttp_stats", 0444, net->proc_net,
-				    ttp_stats_show, NULL)) {
-		free_percpu(tn->mib);
-		return -ENOMEM;
-	}
+				    ttp_stats_show, NULL))
+		goto out_sysctl;
 	return 0;
+
+out_sysctl:
+	ttp_sysctl_unregister(net);
+out_ctl:
+	inet_ctl_sock_destroy(tn->ctl_sk);
+out_tables:
+	ttp_tables_exit(tn);
+out_mib:
+	free_percpu(tn->mib);
+	return err;
 }
 
 static void __net_exit ttp_net_exit(struct net *net)
 {
+	struct ttp_net *tn = ttp_pernet(net);
+
 	remove_proc_entry("ttp_stats", net->proc_net);
-	free_percpu(ttp_pernet(net)->mib);
+	ttp_sysctl_unregister(net);
+	inet_ctl_sock_destroy(tn->ctl_sk);
+	ttp_tables_exit(tn);
+	free_percpu(tn->mib);
 }
 
 static struct pernet_operations ttp_net_ops = {

@@ -1,57 +1,1205 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The AF_TTP socket family: creating and releasing TTP sockets.
+ * The AF_TTP socket family: the system calls of TTP sockets.
  *
  * Module lifetime: every socket holds a reference on ttp.ko, taken by the
  * socket layer through ttp_stream_ops.owner and by sk_alloc() through
- * ttp_prot.owner, so the module cannot be removed while a socket exists.
+ * ttp_prot.owner, so the module cannot be removed while a socket exists,
+ * orphaned connections finishing their close included.
+ *
+ * Socket lifetime: the reference sk_alloc() returns belongs to the
+ * protocol and is dropped by ttp_destroy() once the connection is CLOSED
+ * and no process holds the socket any more (SOCK_DEAD): by close() if the
+ * connection is already closed then, else by ttp_done() when it closes.
  */
 #include <linux/module.h>
 #include <linux/net.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <net/route.h>
 #include <net/sock.h>
 
 #include "ttp.h"
+
+static void ttp_destroy(struct sock *sk)
+{
+	ttp_clear_timers(sk);
+	ttp_unhash(sk);
+	__skb_queue_purge(&sk->sk_receive_queue);
+	while (!skb_queue_empty(&sk->sk_write_queue)) {
+		struct sk_buff *skb = __skb_dequeue(&sk->sk_write_queue);
+
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	ttp_sk(sk)->send_head = NULL;
+	sk_dst_reset(sk);
+	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
+	sock_put(sk);
+}
+
+/*
+ * ttp_done() - the connection has reached CLOSED.  Free what it holds; the
+ * socket itself goes once no process holds it.  Under the socket lock.
+ */
+void ttp_done(struct sock *sk)
+{
+	if (ttp_sk(sk)->parent)
+		ttp_child_detach(sk);
+	if (sk->sk_state != TTP_CLOSED)
+		inet_sk_set_state(sk, TTP_CLOSED);
+	ttp_clear_timers(sk);
+	/* A connection's 4-tuple is free again; the port too, unless bind()
+	 * chose it and the process still holds the socket.
+	 */
+	if (sock_flag(sk, SOCK_DEAD) || !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		ttp_unhash(sk);
+	else if (ttp_sk(sk)->hashed)
+		ttp_unhash_keep_port(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+
+	if (sock_flag(sk, SOCK_DEAD))
+		ttp_destroy(sk);
+	else
+		sk->sk_state_change(sk);
+}
+
+void ttp_set_error_and_done(struct sock *sk, int err)
+{
+	WRITE_ONCE(sk->sk_err, err);
+	sk_error_report(sk);
+	ttp_done(sk);
+}
+
+/*
+ * Acknowledged data left the write queue: wake writers once a third of the
+ * send buffer is free (sk_stream_is_writeable()), not for every ACK.
+ */
+static void ttp_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+	struct socket_wq *wq;
+
+	if (!sock || !sk_stream_is_writeable(sk))
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	rcu_read_lock();
+	wq = rcu_dereference(sk->sk_wq);
+	if (skwq_has_sleeper(wq))
+		wake_up_interruptible_poll(&wq->wait, EPOLLOUT | EPOLLWRNORM |
+					   EPOLLWRBAND);
+	if (wq && wq->fasync_list && !(sk->sk_shutdown & SEND_SHUTDOWN))
+		sock_wake_async(wq, SOCK_WAKE_SPACE, POLL_OUT);
+	rcu_read_unlock();
+}
+
+/* Fields of a new socket, user-created or a listener's child. */
+void ttp_init_sock_state(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+
+	sk->sk_state = TTP_CLOSED;
+	sk->sk_protocol = ttp_ipproto;
+	sk->sk_write_space = ttp_write_space;
+	sk->sk_backlog_rcv = ttp_backlog_rcv;
+	sock_set_flag(sk, SOCK_RCU_FREE);
+
+	inet->uc_ttl = -1;
+	inet->mc_ttl = 1;
+	inet->pmtudisc = IP_PMTUDISC_WANT;
+
+	spin_lock_init(&tsk->accept_lock);
+	INIT_LIST_HEAD(&tsk->syn_queue);
+	INIT_LIST_HEAD(&tsk->accept_queue);
+	INIT_LIST_HEAD(&tsk->child_node);
+	tsk->rto = msecs_to_jiffies(READ_ONCE(tn->sysctl.rto_initial_ms));
+	tsk->mss = READ_ONCE(tn->sysctl.default_mss);
+	tsk->csum_offer = 1 << TTP_CSUM_INET;
+	if (READ_ONCE(tn->sysctl.crc32c))
+		tsk->csum_offer |= 1 << TTP_CSUM_CRC32C;
+	ttp_init_timers(sk);
+	sock_prot_inuse_add(sock_net(sk), &ttp_prot, 1);
+}
+
+/* A listener's child, for a SYN that arrived (softirq). */
+struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
+{
+	struct sock *sk = sk_alloc(sock_net(parent), parent->sk_family, gfp,
+				   &ttp_prot, parent->sk_kern_sock);
+	struct ttp_sock *tsk, *ptsk = ttp_sk(parent);
+
+	if (!sk)
+		return NULL;
+	sock_init_data(NULL, sk);
+	sk->sk_type = parent->sk_type;
+	sk->sk_reuse = parent->sk_reuse;
+	sk->sk_mark = parent->sk_mark;
+	sk->sk_bound_dev_if = parent->sk_bound_dev_if;
+	sk->sk_rcvbuf = parent->sk_rcvbuf;
+	sk->sk_sndbuf = parent->sk_sndbuf;
+	sk->sk_userlocks = parent->sk_userlocks & ~SOCK_BINDPORT_LOCK;
+	sk->sk_rcvtimeo = parent->sk_rcvtimeo;
+	sk->sk_sndtimeo = parent->sk_sndtimeo;
+	if (sock_flag(parent, SOCK_LINGER)) {
+		sock_set_flag(sk, SOCK_LINGER);
+		sk->sk_lingertime = parent->sk_lingertime;
+	}
+	ttp_init_sock_state(sk);
+
+	tsk = ttp_sk(sk);
+	tsk->nodelay = ptsk->nodelay;
+	tsk->mss_clamp = ptsk->mss_clamp;
+	tsk->csum_offer = ptsk->csum_offer;
+	tsk->user_timeout = ptsk->user_timeout;
+	tsk->syn_retries = ptsk->syn_retries;
+	/* No process holds it until accept(): an orphan until then. */
+	sock_set_flag(sk, SOCK_DEAD);
+	return sk;
+}
+
+/* ---- addresses ---- */
+
+static int ttp_check_addr(const struct sockaddr *uaddr, int len,
+			  struct sockaddr_ttp *out)
+{
+	if (len < (int)sizeof(struct sockaddr_ttp))
+		return -EINVAL;
+	memcpy(out, uaddr, sizeof(*out));
+	if (out->sttp_family != ttp_family)
+		return -EAFNOSUPPORT;
+	if (out->sttp_reserved1 || out->sttp_reserved2)
+		return -EINVAL;
+	if (out->sttp_ipfamily == AF_INET6)
+		return -EAFNOSUPPORT;	/* IPv4 only, for now */
+	if (out->sttp_ipfamily != AF_INET)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+static int ttp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
+{
+	struct sock *sk = sock->sk;
+	struct inet_sock *inet = inet_sk(sk);
+	struct sockaddr_ttp *a = (struct sockaddr_ttp *)uaddr;
+
+	memset(a, 0, sizeof(*a));
+	a->sttp_family = ttp_family;
+	a->sttp_ipfamily = AF_INET;
+	if (peer) {
+		if (!inet->inet_dport ||
+		    ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				 TTPF_STATE(TTP_LISTEN) |
+				 TTPF_STATE(TTP_SYN_SENT)))
+			return -ENOTCONN;
+		a->sttp_port = inet->inet_dport;
+		a->sttp_addr.v4 = inet->inet_daddr;
+	} else {
+		a->sttp_port = inet->inet_sport;
+		a->sttp_addr.v4 = inet->inet_rcv_saddr ?: inet->inet_saddr;
+	}
+	return sizeof(*a);
+}
+
+static int ttp_bind(struct socket *sock, struct sockaddr *uaddr, int len)
+{
+	struct sock *sk = sock->sk;
+	struct net *net = sock_net(sk);
+	struct sockaddr_ttp a;
+	u16 port;
+	int err;
+
+	err = ttp_check_addr(uaddr, len, &a);
+	if (err)
+		return err;
+	port = ntohs(a.sttp_port);
+	if (a.sttp_addr.v4 != htonl(INADDR_ANY) &&
+	    inet_addr_type(net, a.sttp_addr.v4) != RTN_LOCAL)
+		return -EADDRNOTAVAIL;
+	if (port && port < PROT_SOCK &&
+	    !ns_capable(net->user_ns, CAP_NET_BIND_SERVICE))
+		return -EACCES;
+
+	lock_sock(sk);
+	if (sk->sk_state != TTP_CLOSED || ttp_sk(sk)->bound) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = ttp_bind_port(sk, a.sttp_addr.v4, port);
+	if (!err) {
+		if (port)
+			sk->sk_userlocks |= SOCK_BINDPORT_LOCK;
+		if (a.sttp_addr.v4)
+			sk->sk_userlocks |= SOCK_BINDADDR_LOCK;
+	}
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* ---- connect ---- */
+
+static int ttp_wait_connect(struct sock *sk, long *timeo)
+{
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	int err = 0;
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	while (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
+			    TTPF_STATE(TTP_SYN_RECV))) {
+		if (!*timeo) {
+			err = -EINPROGRESS;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(*timeo);
+			break;
+		}
+		sk_wait_event(sk, timeo,
+			      !ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
+					    TTPF_STATE(TTP_SYN_RECV)), &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return err;
+}
+
+static int ttp_do_connect(struct sock *sk, const struct sockaddr_ttp *a)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct net *net = sock_net(sk);
+	struct flowi4 *fl4 = &inet->cork.fl.u.ip4;
+	struct rtable *rt;
+	int err;
+
+	if (!a->sttp_port)
+		return -EINVAL;
+	rt = ip_route_output_ports(net, fl4, sk, a->sttp_addr.v4,
+				   inet->inet_saddr, a->sttp_port,
+				   inet->inet_sport, ttp_ipproto, 0,
+				   sk->sk_bound_dev_if);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt) == -ENETUNREACH ? -ENETUNREACH : PTR_ERR(rt);
+	if (rt->rt_flags & (RTCF_MULTICAST | RTCF_BROADCAST)) {
+		ip_rt_put(rt);
+		return -ENETUNREACH;
+	}
+	if (!inet->inet_saddr) {
+		inet->inet_saddr = fl4->saddr;
+		inet->inet_rcv_saddr = fl4->saddr;
+	}
+	inet->inet_daddr = a->sttp_addr.v4;
+	inet->inet_dport = a->sttp_port;
+	sk_setup_caps(sk, &rt->dst);
+
+	err = ttp_autobind(sk);
+	if (!err)
+		err = ttp_hash_established(sk);
+	if (err) {
+		/* 4-tuple taken, or no port: leave as before connect(). */
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			ttp_unbind(sk);
+		if (!(sk->sk_userlocks & SOCK_BINDADDR_LOCK)) {
+			inet->inet_saddr = 0;
+			inet->inet_rcv_saddr = 0;
+		}
+		inet->inet_daddr = 0;
+		inet->inet_dport = 0;
+		sk_dst_reset(sk);
+		return err == -EADDRINUSE ? -EADDRNOTAVAIL : err;
+	}
+
+	tsk->iss = ttp_isn(inet->inet_saddr, inet->inet_daddr,
+			   inet->inet_sport, inet->inet_dport);
+	tsk->snd_una = tsk->iss;
+	tsk->snd_nxt = tsk->iss;
+	tsk->write_seq = tsk->iss;
+	tsk->retries = 0;
+	ttp_transition(sk, TTP_EV_CONNECT);
+	TTP_INC_STATS(net, TTP_MIB_ACTIVEOPENS);
+	err = ttp_send_syn(sk);
+	if (err) {
+		ttp_done(sk);
+		return err;
+	}
+	return 0;
+}
+
+static int ttp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
+		       int flags)
+{
+	struct sock *sk = sock->sk;
+	struct sockaddr_ttp a;
+	long timeo;
+	int err;
+
+	if (len >= (int)sizeof(sa_family_t) && uaddr->sa_family == AF_UNSPEC)
+		return -EOPNOTSUPP;	/* no disconnect for streams */
+	err = ttp_check_addr(uaddr, len, &a);
+	if (err)
+		return err;
+
+	lock_sock(sk);
+	switch (sk->sk_state) {
+	case TTP_ESTABLISHED:
+	case TTP_CLOSE_WAIT:
+	case TTP_FIN_WAIT1:
+	case TTP_FIN_WAIT2:
+	case TTP_CLOSING:
+	case TTP_LAST_ACK:
+	case TTP_TIME_WAIT:
+		err = sock->state == SS_CONNECTING ? 0 : -EISCONN;
+		sock->state = SS_CONNECTED;
+		goto out;
+	case TTP_SYN_SENT:
+	case TTP_SYN_RECV:
+		err = -EALREADY;
+		if (flags & O_NONBLOCK)
+			goto out;
+		break;	/* wait below */
+	case TTP_LISTEN:
+		err = -EINVAL;
+		goto out;
+	case TTP_CLOSED:
+		if (sock->state == SS_CONNECTING) {
+			/* The attempt of a non-blocking connect() failed. */
+			sock->state = SS_UNCONNECTED;
+			err = sock_error(sk) ?: -ECONNABORTED;
+			goto out;
+		}
+		if (sock->state == SS_CONNECTED) {
+			/* A connection that ended: no second one here. */
+			err = -EISCONN;
+			goto out;
+		}
+		WRITE_ONCE(sk->sk_err, 0);
+		sk->sk_shutdown = 0;
+		sock_reset_flag(sk, SOCK_DONE);
+		err = ttp_do_connect(sk, &a);
+		if (err)
+			goto out;
+		sock->state = SS_CONNECTING;
+		break;
+	}
+
+	timeo = sock_sndtimeo(sk, flags & O_NONBLOCK);
+	err = ttp_wait_connect(sk, &timeo);
+	if (err)
+		goto out;
+	if (sk->sk_state == TTP_CLOSED) {
+		err = sock_error(sk) ?: -ECONNREFUSED;
+		sock->state = SS_UNCONNECTED;
+		goto out;
+	}
+	sock->state = SS_CONNECTED;
+	err = 0;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* ---- listen and accept ---- */
+
+static int ttp_listen(struct socket *sock, int backlog)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	lock_sock(sk);
+	if (sock->state != SS_UNCONNECTED) {
+		err = -EINVAL;
+		goto out;
+	}
+	backlog = clamp_t(int, backlog, 0,
+			  READ_ONCE(sock_net(sk)->core.sysctl_somaxconn));
+	WRITE_ONCE(sk->sk_max_ack_backlog, backlog);
+	if (sk->sk_state == TTP_LISTEN)
+		goto out;	/* a new backlog only */
+	if (sk->sk_state != TTP_CLOSED) {
+		err = -EINVAL;
+		goto out;
+	}
+	err = ttp_autobind(sk);
+	if (err)
+		goto out;
+	err = ttp_hash_listener(sk);
+	if (err)
+		goto out;
+	ttp_transition(sk, TTP_EV_LISTEN);
+out:
+	release_sock(sk);
+	return err;
+}
+
+/*
+ * A listener's children wait on its syn_queue (SYN_RECV) then its
+ * accept_queue (ESTABLISHED), each holding a reference on the listener.
+ * A child leaves by ttp_child_detach(), under its own lock, exactly once:
+ * when accept() takes it, when it dies first, or when the listener closes.
+ */
+void ttp_child_attach(struct sock *parent, struct sock *child)
+{
+	struct ttp_sock *ptsk = ttp_sk(parent);
+
+	sock_hold(parent);
+	ttp_sk(child)->parent = parent;
+	spin_lock(&ptsk->accept_lock);
+	list_add_tail(&ttp_sk(child)->child_node, &ptsk->syn_queue);
+	ptsk->syn_queue_len++;
+	spin_unlock(&ptsk->accept_lock);
+}
+
+void ttp_child_detach(struct sock *child)
+{
+	struct ttp_sock *tsk = ttp_sk(child);
+	struct sock *parent = tsk->parent;
+	struct ttp_sock *ptsk;
+
+	if (!parent)
+		return;
+	ptsk = ttp_sk(parent);
+	spin_lock_bh(&ptsk->accept_lock);
+	if (!list_empty(&tsk->child_node)) {
+		list_del_init(&tsk->child_node);
+		if (tsk->in_accept_queue)
+			sk_acceptq_removed(parent);
+		else
+			ptsk->syn_queue_len--;
+	}
+	tsk->in_accept_queue = 0;
+	spin_unlock_bh(&ptsk->accept_lock);
+	tsk->parent = NULL;
+	sock_put(parent);
+}
+
+/*
+ * The ACK of a child's SYN+ACK arrived: move it to the accept queue.  Under
+ * the child's lock.  Return: false if the accept queue is full (the ACK is
+ * then ignored, and the SYN+ACK sent again later), or the listener closed.
+ */
+bool ttp_child_established(struct sock *child)
+{
+	struct ttp_sock *tsk = ttp_sk(child);
+	struct sock *parent = tsk->parent;
+	struct ttp_sock *ptsk;
+	bool ok = false;
+
+	if (!parent)
+		return false;
+	ptsk = ttp_sk(parent);
+	spin_lock(&ptsk->accept_lock);
+	if (parent->sk_state == TTP_LISTEN && !sk_acceptq_is_full(parent) &&
+	    !list_empty(&tsk->child_node)) {
+		list_move_tail(&tsk->child_node, &ptsk->accept_queue);
+		ptsk->syn_queue_len--;
+		tsk->in_accept_queue = 1;
+		sk_acceptq_added(parent);
+		ok = true;
+	}
+	spin_unlock(&ptsk->accept_lock);
+	if (ok)
+		parent->sk_data_ready(parent);
+	else if (parent->sk_state == TTP_LISTEN)
+		TTP_INC_STATS(sock_net(child), TTP_MIB_LISTENOVERFLOWS);
+	return ok;
+}
+
+/* First child of @list with a reference, or NULL. */
+static struct sock *ttp_first_child(struct sock *parent,
+				    struct list_head *list)
+{
+	struct ttp_sock *ptsk = ttp_sk(parent);
+	struct sock *child = NULL;
+
+	spin_lock_bh(&ptsk->accept_lock);
+	if (!list_empty(list)) {
+		child = &list_first_entry(list, struct ttp_sock,
+					  child_node)->inet.sk;
+		sock_hold(child);
+	}
+	spin_unlock_bh(&ptsk->accept_lock);
+	return child;
+}
+
+static int ttp_accept_impl(struct socket *sock, struct socket *newsock,
+			   int flags, bool kern)
+{
+	struct sock *sk = sock->sk, *child;
+	DEFINE_WAIT_FUNC(wait, woken_wake_function);
+	long timeo;
+	int err = 0;
+
+	lock_sock(sk);
+	if (sk->sk_state != TTP_LISTEN) {
+		err = -EINVAL;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & O_NONBLOCK);
+again:
+	add_wait_queue_exclusive(sk_sleep(sk), &wait);
+	while (!(child = ttp_first_child(sk, &ttp_sk(sk)->accept_queue))) {
+		if (sk->sk_state != TTP_LISTEN) {
+			err = -EINVAL;
+			break;
+		}
+		if (!timeo) {
+			err = -EAGAIN;
+			break;
+		}
+		if (signal_pending(current)) {
+			err = sock_intr_errno(timeo);
+			break;
+		}
+		sk_wait_event(sk, &timeo,
+			      !list_empty(&ttp_sk(sk)->accept_queue) ||
+			      sk->sk_state != TTP_LISTEN, &wait);
+	}
+	remove_wait_queue(sk_sleep(sk), &wait);
+	if (err)
+		goto out;
+
+	lock_sock_nested(child, SINGLE_DEPTH_NESTING);
+	if (ttp_sk(child)->parent != sk) {
+		/* It died (and was freed of its queue) meanwhile. */
+		release_sock(child);
+		sock_put(child);
+		goto again;
+	}
+	ttp_child_detach(child);
+	sock_reset_flag(child, SOCK_DEAD);
+	sock_graft(child, newsock);
+	newsock->ops = sock->ops;
+	newsock->state = SS_CONNECTED;
+	release_sock(child);
+	sock_put(child);
+out:
+	release_sock(sk);
+	return err;
+}
+
+static int ttp_accept(struct socket *sock, struct socket *newsock,
+		      TTP_ACCEPT_ARGS)
+{
+	return ttp_accept_impl(sock, newsock, TTP_ACCEPT_FLAGS,
+			       TTP_ACCEPT_KERN);
+}
+
+/*
+ * Children still queued on a listener that closes are reset: no process
+ * will ever accept them.  Under the listener's socket lock, after its state
+ * left LISTEN, so no child joins the accept queue any more.
+ */
+static void ttp_close_children(struct sock *sk)
+{
+	struct ttp_sock *ptsk = ttp_sk(sk);
+	struct sock *child;
+
+	while ((child = ttp_first_child(sk, &ptsk->accept_queue)) ||
+	       (child = ttp_first_child(sk, &ptsk->syn_queue))) {
+		local_bh_disable();
+		bh_lock_sock_nested(child);
+		if (ttp_sk(child)->parent == sk) {
+			ttp_child_detach(child);
+			if (child->sk_state != TTP_CLOSED) {
+				ttp_send_active_rst(child, GFP_ATOMIC);
+				ttp_transition(child, TTP_EV_ABORT);
+			}
+			ttp_done(child);	/* an orphan: destroyed */
+		}
+		bh_unlock_sock(child);
+		local_bh_enable();
+		sock_put(child);
+	}
+}
+
+/* ---- close and shutdown ---- */
+
+/* Send our FIN if the state calls for one (close() or SHUT_WR). */
+static void ttp_shutdown_send(struct sock *sk)
+{
+	if (ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+			 TTPF_STATE(TTP_SYN_RECV) |
+			 TTPF_STATE(TTP_CLOSE_WAIT))) {
+		ttp_transition(sk, TTP_EV_CLOSE);
+		ttp_send_fin(sk);
+	}
+}
+
+static int ttp_release(struct socket *sock)
+{
+	struct sock *sk = sock->sk;
+	long timeo;
+	bool unread;
+
+	if (!sk)
+		return 0;
+
+	sock_hold(sk);
+	lock_sock(sk);
+	sk->sk_shutdown = SHUTDOWN_MASK;
+
+	unread = !skb_queue_empty(&sk->sk_receive_queue);
+	__skb_queue_purge(&sk->sk_receive_queue);
+
+	switch (sk->sk_state) {
+	case TTP_LISTEN:
+		ttp_transition(sk, TTP_EV_CLOSE);
+		ttp_close_children(sk);
+		break;
+	case TTP_CLOSED:
+		break;
+	case TTP_SYN_SENT:
+		ttp_transition(sk, TTP_EV_CLOSE);
+		break;
+	default:
+		/*
+		 * Unread data, or SO_LINGER with a zero time: abort, so the
+		 * peer learns that data was lost (RFC 2525, 2.17).
+		 */
+		if (unread || (sock_flag(sk, SOCK_LINGER) &&
+			       !sk->sk_lingertime)) {
+			if (!ttp_state_in(sk, TTPF_STATE(TTP_TIME_WAIT))) {
+				ttp_send_active_rst(sk, sk->sk_allocation);
+				TTP_INC_STATS(sock_net(sk),
+					      TTP_MIB_ESTABRESETS);
+			}
+			ttp_transition(sk, TTP_EV_ABORT);
+			break;
+		}
+		ttp_shutdown_send(sk);
+		if (sock_flag(sk, SOCK_LINGER) && sk->sk_lingertime) {
+			DEFINE_WAIT_FUNC(wait, woken_wake_function);
+
+			timeo = sk->sk_lingertime;
+			add_wait_queue(sk_sleep(sk), &wait);
+			while (ttp_state_in(sk, TTPF_STATE(TTP_FIN_WAIT1) |
+					    TTPF_STATE(TTP_CLOSING) |
+					    TTPF_STATE(TTP_LAST_ACK)) &&
+			       timeo && !signal_pending(current))
+				sk_wait_event(sk, &timeo,
+					      !ttp_state_in(sk,
+						TTPF_STATE(TTP_FIN_WAIT1) |
+						TTPF_STATE(TTP_CLOSING) |
+						TTPF_STATE(TTP_LAST_ACK)),
+					      &wait);
+			remove_wait_queue(sk_sleep(sk), &wait);
+		}
+		break;
+	}
+
+	sock_orphan(sk);
+	if (sk->sk_state == TTP_CLOSED)
+		ttp_done(sk);
+	else if (sk->sk_state == TTP_FIN_WAIT2)
+		ttp_arm_misc(sk, READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.fin_timeout_ms));
+	release_sock(sk);
+	sock_put(sk);
+	sock->sk = NULL;
+	return 0;
+}
+
+static int ttp_shutdown(struct socket *sock, int how)
+{
+	struct sock *sk = sock->sk;
+	int err = 0;
+
+	/* SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 become RCV_SHUTDOWN 1 .. 3 */
+	how++;
+	if (how < RCV_SHUTDOWN || how > SHUTDOWN_MASK)
+		return -EINVAL;
+
+	lock_sock(sk);
+	switch (sk->sk_state) {
+	case TTP_CLOSED:
+		err = -ENOTCONN;
+		break;
+	case TTP_LISTEN:
+		if (how & RCV_SHUTDOWN) {
+			/* Stop listening: accept() returns EINVAL. */
+			ttp_transition(sk, TTP_EV_CLOSE);
+			ttp_close_children(sk);
+			ttp_unhash(sk);
+		}
+		break;
+	case TTP_SYN_SENT:
+		ttp_transition(sk, TTP_EV_CLOSE);
+		ttp_done(sk);
+		break;
+	default:
+		sk->sk_shutdown |= how;
+		if (how & SEND_SHUTDOWN)
+			ttp_shutdown_send(sk);
+		break;
+	}
+	sk->sk_state_change(sk);
+	release_sock(sk);
+	return err;
+}
+
+/* ---- data ---- */
+
+/* Wait until the handshake ends; 0 when the connection may carry data. */
+static int ttp_wait_established(struct sock *sk, long *timeo)
+{
+	if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
+			 TTPF_STATE(TTP_SYN_RECV))) {
+		int err = ttp_wait_connect(sk, timeo);
+
+		if (err)
+			return err == -EINPROGRESS ? -EAGAIN : err;
+	}
+	return 0;
+}
+
+static int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;	/* TTP has no urgent data */
+
+	lock_sock(sk);
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	err = ttp_wait_established(sk, &timeo);
+	if (err)
+		goto out_err;
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		size_t room, n;
+
+		err = -EPIPE;
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			goto out_err;
+		}
+		if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
+		    !ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+				  TTPF_STATE(TTP_CLOSE_WAIT))) {
+			if (sock->state == SS_UNCONNECTED)
+				err = -ENOTCONN;
+			goto out_err;
+		}
+
+		/* Fill the last queued segment if it is not sent yet. */
+		if (skb && tsk->send_head && skb->len < tsk->mss &&
+		    !(TTP_SKB_CB(skb)->flags & (TTPF_SYN | TTPF_FIN)) &&
+		    skb_tailroom(skb) > 0) {
+			room = min_t(size_t, tsk->mss - skb->len,
+				     skb_tailroom(skb));
+		} else {
+			if (!sk_stream_memory_free(sk)) {
+				ttp_push(sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				err = sk_stream_wait_memory(sk, &timeo);
+				if (err)
+					goto out_err;
+				continue;
+			}
+			skb = alloc_skb(TTP_MAX_HEADER + tsk->mss,
+					sk->sk_allocation);
+			if (!skb) {
+				err = -ENOBUFS;
+				goto out_err;
+			}
+			skb_reserve(skb, TTP_MAX_HEADER);
+			TTP_SKB_CB(skb)->seq = tsk->write_seq;
+			TTP_SKB_CB(skb)->end_seq = tsk->write_seq;
+			TTP_SKB_CB(skb)->flags = 0;
+			TTP_SKB_CB(skb)->retrans = 0;
+			ttp_queue_skb(sk, skb);
+			room = tsk->mss;
+		}
+
+		n = min(room, msg_data_left(msg));
+		if (copy_from_iter(skb_put(skb, n), n, &msg->msg_iter) != n) {
+			skb_trim(skb, skb->len - n);
+			err = -EFAULT;
+			goto out_err;
+		}
+		TTP_SKB_CB(skb)->end_seq += n;
+		tsk->write_seq += n;
+		copied += n;
+		if (skb->len >= tsk->mss)
+			ttp_push(sk);
+	}
+	ttp_push(sk);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		ttp_push(sk);
+		release_sock(sk);
+		return copied;
+	}
+	if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	release_sock(sk);
+	return err;
+}
+
+/* After the application read: tell the peer if the window opened much. */
+static void ttp_cleanup_rbuf(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 right = tsk->rcv_wup + tsk->rcv_wnd;
+	u32 now = tsk->rcv_nxt + ttp_select_window_peek(sk);
+
+	if (!ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+			  TTPF_STATE(TTP_FIN_WAIT1) |
+			  TTPF_STATE(TTP_FIN_WAIT2)))
+		return;
+	/* A window update is worth a segment once it grows by 2 MSS or
+	 * doubles: the sender may be stalled on the old edge.
+	 */
+	if (ttp_seq_after(now, right) &&
+	    (now - right >= 2U * tsk->mss || now - right >= tsk->rcv_wnd))
+		ttp_send_ack(sk);
+}
+
+static int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		       int flags)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 peek_seq, *seq;
+	size_t copied = 0;
+	long timeo;
+	int target, err = 0;
+
+	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state == TTP_LISTEN) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	err = ttp_wait_established(sk, &timeo);
+	if (err)
+		goto out;
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	peek_seq = tsk->copied_seq;
+	seq = (flags & MSG_PEEK) ? &peek_seq : &tsk->copied_seq;
+
+	while (copied < len) {
+		struct sk_buff *skb, *last = NULL;
+		bool found = false;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			u32 off = *seq - TTP_SKB_CB(skb)->seq;
+			size_t n;
+
+			last = skb;
+			if (off >= skb->len)
+				continue;
+			found = true;
+			n = min_t(size_t, len - copied, skb->len - off);
+			if (!(flags & MSG_TRUNC) &&
+			    skb_copy_datagram_msg(skb, off, msg, n)) {
+				if (!copied)
+					copied = -EFAULT;
+				goto out_copied;
+			}
+			*seq += n;
+			copied += n;
+			break;
+		}
+		/* Free what was read (not when peeking). */
+		while ((skb = skb_peek(&sk->sk_receive_queue)) &&
+		       !ttp_seq_before(tsk->copied_seq,
+				       TTP_SKB_CB(skb)->seq + skb->len)) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+		if (found)
+			continue;
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TTP_CLOSED ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			if (sock_flag(sk, SOCK_DONE) ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_state == TTP_CLOSED) {
+				if (sock->state == SS_UNCONNECTED)
+					copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		ttp_cleanup_rbuf(sk);
+		sk_wait_data(sk, &timeo, last);
+	}
+out_copied:
+	if (!(flags & MSG_PEEK))
+		ttp_cleanup_rbuf(sk);
+	release_sock(sk);
+	return copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* ---- poll, ioctl, options ---- */
+
+static __poll_t ttp_poll(struct file *file, struct socket *sock,
+			 poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int state = READ_ONCE(sk->sk_state);
+	u8 shutdown;
+	__poll_t mask = 0;
+
+	sock_poll_wait(file, sock, wait);
+
+	if (state == TTP_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TTP_CLOSED)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TTP_SYN_SENT && state != TTP_SYN_RECV &&
+	    state != TTP_CLOSED) {
+		if (READ_ONCE(tsk->rcv_nxt) != READ_ONCE(tsk->copied_seq) ||
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Race with an ACK freeing space: recheck. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			/* write() will not block: it fails with EPIPE. */
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
+
+static int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int n;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		n = tsk->rcv_nxt - tsk->copied_seq;
+		/* The FIN takes a sequence number but is not data. */
+		if (sock_flag(sk, SOCK_DONE) && n > 0)
+			n--;
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		n = ttp_outq(tsk);
+		release_sock(sk);
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		n = tsk->write_seq - tsk->snd_nxt;
+		release_sock(sk);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(n, (int __user *)arg);
+}
+
+static int ttp_setsockopt(struct socket *sock, int level, int optname,
+			  sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int val, err = 0;
+
+	if (level != SOL_TTP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TTP_NODELAY:
+		tsk->nodelay = !!val;
+		if (val)
+			ttp_push(sk);
+		break;
+	case TTP_MAXSEG:
+		if (val && (val < TTP_MIN_MSS || val > U16_MAX))
+			err = -EINVAL;
+		else if (!ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				       TTPF_STATE(TTP_LISTEN)))
+			err = -EISCONN;
+		else
+			tsk->mss_clamp = val;
+		break;
+	case TTP_CSUM_ALGO:
+		if (val != TTP_CSUM_INET && val != TTP_CSUM_CRC32C)
+			err = -EINVAL;
+		else if (!ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				       TTPF_STATE(TTP_LISTEN)))
+			err = -EISCONN;
+		else
+			tsk->csum_offer = (1 << TTP_CSUM_INET) | (1 << val);
+		break;
+	case TTP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			tsk->user_timeout = val;
+		break;
+	case TTP_SYNCNT:
+		if (val < 1 || val > 127)
+			err = -EINVAL;
+		else
+			tsk->syn_retries = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+void ttp_get_info(struct sock *sk, struct ttp_info *info)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	info->ttpi_state = sk->sk_state;
+	info->ttpi_csum_algo = tsk->csum_algo;
+	info->ttpi_snd_wscale = tsk->snd_wscale;
+	info->ttpi_rcv_wscale = tsk->rcv_wscale;
+	info->ttpi_mss = tsk->mss;
+	info->ttpi_options = tsk->opts;
+}
+
+static int ttp_getsockopt(struct socket *sock, int level, int optname,
+			  char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_info info;
+	int len, val;
+
+	if (level != SOL_TTP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	if (optname == TTP_INFO) {
+		lock_sock(sk);
+		ttp_get_info(sk, &info);
+		release_sock(sk);
+		len = min_t(int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+
+	switch (optname) {
+	case TTP_NODELAY:
+		val = tsk->nodelay;
+		break;
+	case TTP_MAXSEG:
+		val = tsk->mss_clamp ?: tsk->mss;
+		break;
+	case TTP_CSUM_ALGO:
+		val = tsk->csum_algo;
+		break;
+	case TTP_USER_TIMEOUT:
+		val = tsk->user_timeout;
+		break;
+	case TTP_SYNCNT:
+		val = tsk->syn_retries ?:
+		      READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.syn_retries);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (len < (int)sizeof(int))
+		return -EINVAL;
+	len = sizeof(int);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- registration ---- */
 
 struct proto ttp_prot = {
 	.name		= "TTP",
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct ttp_sock),
+	.backlog_rcv	= ttp_backlog_rcv,
 };
-
-static int ttp_release(struct socket *sock)
-{
-	struct sock *sk = sock->sk;
-
-	if (!sk)
-		return 0;
-
-	lock_sock(sk);
-	sk->sk_shutdown = SHUTDOWN_MASK;
-	sk->sk_state = TTP_CLOSED;
-	sock_orphan(sk);
-	release_sock(sk);
-	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
-
-	sock->sk = NULL;
-	sock_put(sk);
-	return 0;
-}
 
 static const struct proto_ops ttp_stream_ops = {
 	.family		= AF_TTP,	/* informational: sock->sk says which */
 	.owner		= THIS_MODULE,
 	.release	= ttp_release,
-	.bind		= sock_no_bind,
-	.connect	= sock_no_connect,
+	.bind		= ttp_bind,
+	.connect	= ttp_connect,
 	.socketpair	= sock_no_socketpair,
-	.accept		= sock_no_accept,
-	.getname	= sock_no_getname,
-	.poll		= datagram_poll,
-	.ioctl		= sock_no_ioctl,
-	.listen		= sock_no_listen,
-	.shutdown	= sock_no_shutdown,
-	.sendmsg	= sock_no_sendmsg,
-	.recvmsg	= sock_no_recvmsg,
+	.accept		= ttp_accept,
+	.getname	= ttp_getname,
+	.poll		= ttp_poll,
+	.ioctl		= ttp_ioctl,
+	.listen		= ttp_listen,
+	.shutdown	= ttp_shutdown,
+	.setsockopt	= ttp_setsockopt,
+	.getsockopt	= ttp_getsockopt,
+	.sendmsg	= ttp_sendmsg,
+	.recvmsg	= ttp_recvmsg,
 	.mmap		= sock_no_mmap,
 };
 
@@ -72,9 +1220,7 @@ static int ttp_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 	sock->ops = &ttp_stream_ops;
 	sock->state = SS_UNCONNECTED;
-	sk->sk_protocol = ttp_ipproto;
-	sk->sk_state = TTP_CLOSED;
-	sock_prot_inuse_add(net, &ttp_prot, 1);
+	ttp_init_sock_state(sk);
 	return 0;
 }
 

@@ -1,15 +1,34 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * TTP internals shared by the files of ttp.ko.
+ *
+ * Locking, in one place:
+ * - A socket's protocol state (everything in struct ttp_sock, its queues
+ *   and timers) is protected by the socket lock: lock_sock() in process
+ *   context, bh_lock_sock() in softirq context.  Segments that arrive while
+ *   a process owns the socket wait in the socket backlog and are processed
+ *   by release_sock() through ttp_prot.backlog_rcv.
+ * - The port tables of a network namespace (struct ttp_tables) are
+ *   protected by ttp_tables.lock for writers; readers walk the hash chains
+ *   under RCU and take a reference with refcount_inc_not_zero().  Sockets
+ *   are freed after an RCU grace period (SOCK_RCU_FREE) for that reason.
+ * - A listener's queues of children (syn_queue, accept_queue) are
+ *   protected by its accept_lock, taken inside a child's socket lock, never
+ *   the other way round.
  */
 #ifndef _TTP_H
 #define _TTP_H
 
 #include <linux/types.h>
+#include <linux/skbuff.h>
 #include <net/inet_sock.h>
 #include <net/netns/generic.h>
 #include <net/snmp.h>
+#include <net/sock.h>
 #include <uapi/linux/ttp.h>
+
+#include "compat.h"
+#include "wire.h"
 
 /* The numbers in use, set once by module parameters (main.c). */
 extern int ttp_family;
@@ -17,14 +36,30 @@ extern int ttp_ipproto;
 
 /*
  * Per network namespace counters, named as /proc/net/ttp_stats prints them
- * (see ttp_mib_names in mib.c; the two lists must stay in the same order).
+ * (ttp_mib_names in mib.c follows this order).
  */
 enum ttp_mib_field {
 	TTP_MIB_INSEGS,		/* TtpInSegs: segments handed to TTP by IP */
+	TTP_MIB_OUTSEGS,	/* TtpOutSegs: segments sent */
 	TTP_MIB_INHDRERRORS,	/* TtpInHdrErrors: malformed headers */
 	TTP_MIB_INCSUMERRORS,	/* TtpInCsumErrors: bad checksums */
+	TTP_MIB_INVERSIONERRORS, /* TtpInVersionErrors: unknown version */
 	TTP_MIB_INNOPORTS,	/* TtpInNoPorts: no socket for the segment */
 	TTP_MIB_INICMPERRORS,	/* TtpInIcmpErrors: ICMP errors for TTP */
+	TTP_MIB_OUTRSTS,	/* TtpOutRsts: resets sent */
+	TTP_MIB_INRSTS,		/* TtpInRsts: resets accepted */
+	TTP_MIB_ACTIVEOPENS,	/* TtpActiveOpens: connect() sent a SYN */
+	TTP_MIB_PASSIVEOPENS,	/* TtpPassiveOpens: a listener got a SYN */
+	TTP_MIB_ESTABRESETS,	/* TtpEstabResets: resets of open conns */
+	TTP_MIB_ATTEMPTFAILS,	/* TtpAttemptFails: connects that failed */
+	TTP_MIB_LISTENOVERFLOWS, /* TtpListenOverflows: accept queue full */
+	TTP_MIB_LISTENDROPS,	/* TtpListenDrops: SYNs a listener dropped */
+	TTP_MIB_RETRANSSEGS,	/* TtpRetransSegs: segments sent again */
+	TTP_MIB_TIMEOUTS,	/* TtpTimeouts: retransmission timer expiries */
+	TTP_MIB_OUTOFWINDOW,	/* TtpInOutOfWindow: segments outside window */
+	TTP_MIB_DUPSEGS,	/* TtpInDupSegs: data received twice */
+	TTP_MIB_OFOSEGS,	/* TtpInOfoDrops: out-of-order data dropped */
+	TTP_MIB_RCVQDROP,	/* TtpRcvQDrops: data dropped, no buffer */
 	TTP_MIB_MAX
 };
 
@@ -32,19 +67,127 @@ struct ttp_mib {
 	unsigned long mibs[TTP_MIB_MAX];
 };
 
+#define TTP_EHASH_BITS	13
+#define TTP_LHASH_BITS	8
+#define TTP_BHASH_BITS	10
+
+/* The port table of one network namespace (table.c). */
+struct ttp_tables {
+	spinlock_t		lock;	/* writers of the three tables */
+	struct hlist_head	ehash[1 << TTP_EHASH_BITS]; /* by 4-tuple */
+	struct hlist_head	lhash[1 << TTP_LHASH_BITS]; /* listeners by port */
+	struct hlist_head	bhash[1 << TTP_BHASH_BITS]; /* all bound, by port */
+	u32			ephemeral_next;	/* where the next search starts */
+};
+
+/* Tunables of one network namespace: net.ttp.* (sysctl.c). */
+struct ttp_sysctl {
+	int	ephemeral_ports[2];	/* ephemeral_port_range */
+	int	time_wait_ms;		/* time_wait_ms */
+	int	fin_timeout_ms;		/* fin_timeout_ms */
+	int	syn_retries;		/* syn_retries */
+	int	retries;		/* retries */
+	int	max_syn_backlog;	/* max_syn_backlog, half-open per listener */
+	int	rto_min_ms;		/* rto_min_ms */
+	int	rto_max_ms;		/* rto_max_ms */
+	int	rto_initial_ms;		/* rto_initial_ms */
+	int	crc32c;			/* offer CRC32C in handshakes */
+	int	default_mss;		/* mss when the route says nothing */
+};
+
 /* State of TTP in one network namespace. */
 struct ttp_net {
 	DEFINE_SNMP_STAT(struct ttp_mib, mib);
+	struct ttp_tables	*tables;
+	struct ttp_sysctl	sysctl;
+	struct ctl_table_header	*sysctl_hdr;
+	struct sock		*ctl_sk;	/* sends resets that have no socket */
 };
+
+/* Per-skb data of TTP segments in queues. */
+struct ttp_skb_cb {
+	u32	seq;		/* first sequence number */
+	u32	end_seq;	/* seq + data + SYN + FIN */
+	u8	flags;		/* TTPF_SYN / TTPF_FIN carried */
+	u8	retrans;	/* times sent again */
+	unsigned long sent;	/* jiffies of the last transmission */
+};
+
+#define TTP_SKB_CB(skb)	((struct ttp_skb_cb *)&((skb)->cb[0]))
+
+/* Headroom for the IP and link layer headers below TTP's. */
+#define TTP_MAX_HEADER	(MAX_HEADER + 128 + TTP_MAX_HDR_LEN)
 
 /* A TTP socket.  It begins with inet_sock: the IP output path needs that. */
 struct ttp_sock {
-	struct inet_sock inet;
+	struct inet_sock	inet;
+
+	/* Send sequence space (RFC 793 names). */
+	u32	iss;		/* initial send sequence number */
+	u32	snd_una;	/* oldest unacknowledged */
+	u32	snd_nxt;	/* next to send */
+	u32	write_seq;	/* next to queue (end of the write queue) */
+	u32	snd_wnd;	/* peer's window, bytes, scaled */
+	u32	snd_wl1;	/* seq of the segment that last set snd_wnd */
+	u32	snd_wl2;	/* ack of the segment that last set snd_wnd */
+	struct sk_buff *send_head; /* first queued segment not yet sent */
+
+	/* Receive sequence space. */
+	u32	irs;		/* initial receive sequence number */
+	u32	rcv_nxt;	/* next expected */
+	u32	rcv_wup;	/* rcv_nxt when the window was last sent */
+	u32	rcv_wnd;	/* window last advertised, bytes */
+	u32	copied_seq;	/* next byte the application will read */
+
+	/* Negotiated in the handshake. */
+	u16	mss;		/* largest payload we send */
+	u16	mss_clamp;	/* TTP_MAXSEG, 0 = none */
+	u8	snd_wscale;	/* shift of the peer's windows */
+	u8	rcv_wscale;	/* shift of our windows */
+	u8	csum_algo;	/* TTP_CSUM_* */
+	u8	csum_offer;	/* algorithms offered in our SYN */
+	u16	opts;		/* TTPI_OPT_* */
+
+	/* Retransmission (timer.c). */
+	struct timer_list rtx_timer;	/* SYN, data, FIN, zero-window probe */
+	struct timer_list misc_timer;	/* TIME_WAIT, FIN_WAIT2 of orphans */
+	u32	rto;		/* jiffies */
+	u8	retries;	/* expiries since the last progress */
+	u8	syn_retries;	/* TTP_SYNCNT, 0 = sysctl */
+	u32	user_timeout;	/* TTP_USER_TIMEOUT, ms, 0 = retries */
+	unsigned long	rtx_start;	/* jiffies of the first unanswered try */
+
+	/* Listener and its children (table.c, input.c). */
+	spinlock_t	accept_lock;	/* the two queues below */
+	struct list_head syn_queue;	/* children in SYN_RECV */
+	struct list_head accept_queue;	/* children ready for accept() */
+	unsigned int	syn_queue_len;
+	struct list_head child_node;	/* entry of a child in a queue */
+	struct sock	*parent;	/* listener of a child, until accept */
+
+	u8	nodelay:1,
+		in_accept_queue:1,	/* child_node is on accept_queue */
+		hashed:1,	/* in ehash or lhash */
+		bound:1,	/* in bhash */
+		linger_abort:1;	/* close() sent RST: report ECONNRESET */
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
 {
 	return (struct ttp_sock *)sk;
+}
+
+static inline bool ttp_state_in(const struct sock *sk, unsigned int mask)
+{
+	return (1 << sk->sk_state) & mask;
+}
+
+#define TTPF_STATE(s)	(1 << (s))
+
+/* Bytes queued but not acknowledged, and queued but not yet read. */
+static inline u32 ttp_outq(const struct ttp_sock *tsk)
+{
+	return tsk->write_seq - tsk->snd_una;
 }
 
 /* mib.c */
@@ -61,12 +204,92 @@ static inline struct ttp_net *ttp_pernet(const struct net *net)
 int ttp_pernet_register(void);
 void ttp_pernet_unregister(void);
 
-/* socket.c */
-extern struct proto ttp_prot;
-extern const struct net_proto_family ttp_family_ops;
+/* sysctl.c */
+void ttp_sysctl_defaults(struct ttp_sysctl *s);
+int ttp_sysctl_register(struct net *net);
+void ttp_sysctl_unregister(struct net *net);
+
+/* state.c */
+enum ttp_event {
+	TTP_EV_CONNECT,		/* application: connect() */
+	TTP_EV_LISTEN,		/* application: listen() */
+	TTP_EV_CLOSE,		/* application: close() or shutdown(SHUT_WR) */
+	TTP_EV_ABORT,		/* application or error: abortive close */
+	TTP_EV_RCV_SYN,		/* a listener's child received its SYN */
+	TTP_EV_RCV_SYNACK,	/* SYN_SENT received an acceptable SYN+ACK */
+	TTP_EV_RCV_ACK,		/* SYN_RECV received the ACK of its SYN */
+	TTP_EV_RCV_FIN,		/* the peer's FIN arrived in order */
+	TTP_EV_FIN_ACKED,	/* the peer acknowledged our FIN */
+	TTP_EV_RCV_RST,		/* an acceptable RST arrived */
+	TTP_EV_TIMEOUT,		/* TIME_WAIT or FIN_WAIT2 timer, retries */
+	TTP_EV_MAX
+};
+
+int ttp_next_state(int state, enum ttp_event ev);
+const char *ttp_state_name(int state);
+const char *ttp_event_name(enum ttp_event ev);
+int ttp_transition(struct sock *sk, enum ttp_event ev);
+
+/* table.c */
+int ttp_tables_init(struct ttp_net *tn);
+void ttp_tables_exit(struct ttp_net *tn);
+int ttp_bind_port(struct sock *sk, __be32 addr, u16 port);
+int ttp_autobind(struct sock *sk);
+void ttp_unbind(struct sock *sk);
+void ttp_bind_child(struct sock *parent, struct sock *child);
+int ttp_hash_listener(struct sock *sk);
+int ttp_hash_established(struct sock *sk);
+void ttp_unhash(struct sock *sk);
+void ttp_unhash_keep_port(struct sock *sk);
+struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
+				    __be16 sport, __be32 daddr, __be16 dport);
+struct sock *ttp_lookup_listener(struct net *net, __be32 daddr,
+				 __be16 dport);
+
+/* checksum.c */
+void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
+		   __be32 saddr, __be32 daddr, u8 algo);
+bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
+
+/* output.c */
+u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
+u16 ttp_route_mss(struct sock *sk);
+u8 ttp_choose_wscale(const struct sock *sk);
+u32 ttp_select_window(struct sock *sk);
+u32 ttp_select_window_peek(const struct sock *sk);
+int ttp_send_syn(struct sock *sk);
+int ttp_send_synack(struct sock *sk);
+void ttp_send_ack(struct sock *sk);
+void ttp_send_fin(struct sock *sk);
+void ttp_send_active_rst(struct sock *sk, gfp_t gfp);
+void ttp_send_reset_reply(struct net *net, struct sk_buff *skb);
+void ttp_push(struct sock *sk);
+int ttp_retransmit_head(struct sock *sk);
+void ttp_queue_skb(struct sock *sk, struct sk_buff *skb);
+void ttp_ack_update(struct sock *sk, u32 ack);
+
+/* timer.c */
+void ttp_init_timers(struct sock *sk);
+void ttp_clear_timers(struct sock *sk);
+void ttp_arm_rtx(struct sock *sk);
+void ttp_arm_misc(struct sock *sk, unsigned int ms);
+u32 ttp_rto_min(const struct sock *sk);
 
 /* input.c */
 int ttp_v4_rcv(struct sk_buff *skb);
 int ttp_v4_err(struct sk_buff *skb, u32 info);
+int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* socket.c */
+extern struct proto ttp_prot;
+extern const struct net_proto_family ttp_family_ops;
+struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp);
+void ttp_init_sock_state(struct sock *sk);
+void ttp_done(struct sock *sk);
+void ttp_set_error_and_done(struct sock *sk, int err);
+void ttp_child_attach(struct sock *parent, struct sock *child);
+void ttp_child_detach(struct sock *child);
+bool ttp_child_established(struct sock *child);
+void ttp_get_info(struct sock *sk, struct ttp_info *info);
 
 #endif /* _TTP_H */

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Differences between the kernels TTP builds against (6.1 and 6.12), in one
+ * place.  Kbuild probes the kernel headers and defines TTP_HAVE_* for each
+ * feature; nothing here compares version numbers.
+ */
+#ifndef _TTP_COMPAT_H
+#define _TTP_COMPAT_H
+
+#include <linux/net.h>
+#include <net/net_namespace.h>
+
+#ifdef TTP_HAVE_LINUX_UNALIGNED_H
+#include <linux/unaligned.h>
+#else
+#include <asm/unaligned.h>
+#endif
+
+/*
+ * proto_ops.accept: 6.12 passes struct proto_accept_arg, 6.1 passes flags
+ * and kern.  Declare the function with TTP_ACCEPT_ARGS and read them with
+ * TTP_ACCEPT_FLAGS and TTP_ACCEPT_KERN.
+ */
+#ifdef TTP_HAVE_PROTO_ACCEPT_ARG
+#define TTP_ACCEPT_ARGS		struct proto_accept_arg *arg
+#define TTP_ACCEPT_FLAGS	(arg->flags)
+#define TTP_ACCEPT_KERN		(arg->kern)
+#else
+#define TTP_ACCEPT_ARGS		int flags, bool kern
+#define TTP_ACCEPT_FLAGS	(flags)
+#define TTP_ACCEPT_KERN		(kern)
+#endif
+
+/*
+ * Per-namespace sysctl tables: 6.12 takes the number of entries, 6.1 a
+ * table ending with an empty entry.  Tables here always have that entry,
+ * not counted in @n.
+ */
+static inline struct ctl_table_header *
+ttp_register_net_sysctl(struct net *net, const char *path,
+			struct ctl_table *table, size_t n)
+{
+#ifdef TTP_HAVE_REGISTER_NET_SYSCTL_SZ
+	return register_net_sysctl_sz(net, path, table, n);
+#else
+	return register_net_sysctl(net, path, table);
+#endif
+}
+
+#endif /* _TTP_COMPAT_H */

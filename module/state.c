@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TTP connection state machine, as one table.
+ *
+ * ttp_transitions[state][event] is the state a connection moves to when
+ * @event happens in @state; 0 means the event is not allowed there.  The
+ * table is the whole state diagram of Documentation/protocol.rst, with the
+ * same names.  Side effects (sending segments, timers, waking the
+ * application) are done by the code that raises the event; this file only
+ * decides and records the new state.
+ */
+#include <linux/kernel.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+static const u8 ttp_transitions[TTP_MAX_STATES][TTP_EV_MAX] = {
+	[TTP_CLOSED] = {
+		[TTP_EV_CONNECT]	= TTP_SYN_SENT,
+		[TTP_EV_LISTEN]		= TTP_LISTEN,
+		[TTP_EV_RCV_SYN]	= TTP_SYN_RECV,	/* a new child */
+		[TTP_EV_CLOSE]		= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+	},
+	[TTP_LISTEN] = {
+		[TTP_EV_CLOSE]		= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+	},
+	[TTP_SYN_SENT] = {
+		[TTP_EV_RCV_SYNACK]	= TTP_ESTABLISHED,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_CLOSE]		= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_SYN_RECV] = {
+		[TTP_EV_RCV_ACK]	= TTP_ESTABLISHED,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_CLOSE]		= TTP_FIN_WAIT1,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_ESTABLISHED] = {
+		[TTP_EV_CLOSE]		= TTP_FIN_WAIT1,
+		[TTP_EV_RCV_FIN]	= TTP_CLOSE_WAIT,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_FIN_WAIT1] = {
+		[TTP_EV_FIN_ACKED]	= TTP_FIN_WAIT2,
+		[TTP_EV_RCV_FIN]	= TTP_CLOSING,	/* simultaneous close */
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_FIN_WAIT2] = {
+		[TTP_EV_RCV_FIN]	= TTP_TIME_WAIT,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,	/* orphan, fin_timeout */
+	},
+	[TTP_CLOSING] = {
+		[TTP_EV_FIN_ACKED]	= TTP_TIME_WAIT,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_TIME_WAIT] = {
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_CLOSE_WAIT] = {
+		[TTP_EV_CLOSE]		= TTP_LAST_ACK,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+	[TTP_LAST_ACK] = {
+		[TTP_EV_FIN_ACKED]	= TTP_CLOSED,
+		[TTP_EV_RCV_RST]	= TTP_CLOSED,
+		[TTP_EV_ABORT]		= TTP_CLOSED,
+		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+	},
+};
+
+static const char * const ttp_state_names[TTP_MAX_STATES] = {
+	[0]			= "UNKNOWN",
+	[TTP_ESTABLISHED]	= "ESTABLISHED",
+	[TTP_SYN_SENT]		= "SYN_SENT",
+	[TTP_SYN_RECV]		= "SYN_RECV",
+	[TTP_FIN_WAIT1]		= "FIN_WAIT1",
+	[TTP_FIN_WAIT2]		= "FIN_WAIT2",
+	[TTP_TIME_WAIT]		= "TIME_WAIT",
+	[TTP_CLOSED]		= "CLOSED",
+	[TTP_CLOSE_WAIT]	= "CLOSE_WAIT",
+	[TTP_LAST_ACK]		= "LAST_ACK",
+	[TTP_LISTEN]		= "LISTEN",
+	[TTP_CLOSING]		= "CLOSING",
+};
+
+static const char * const ttp_event_names[TTP_EV_MAX] = {
+	[TTP_EV_CONNECT]	= "CONNECT",
+	[TTP_EV_LISTEN]		= "LISTEN",
+	[TTP_EV_CLOSE]		= "CLOSE",
+	[TTP_EV_ABORT]		= "ABORT",
+	[TTP_EV_RCV_SYN]	= "RCV_SYN",
+	[TTP_EV_RCV_SYNACK]	= "RCV_SYNACK",
+	[TTP_EV_RCV_ACK]	= "RCV_ACK",
+	[TTP_EV_RCV_FIN]	= "RCV_FIN",
+	[TTP_EV_FIN_ACKED]	= "FIN_ACKED",
+	[TTP_EV_RCV_RST]	= "RCV_RST",
+	[TTP_EV_TIMEOUT]	= "TIMEOUT",
+};
+
+/* The state @ev leads to from @state, or 0 if @ev is not allowed there. */
+int ttp_next_state(int state, enum ttp_event ev)
+{
+	if (state <= 0 || state >= TTP_MAX_STATES || ev >= TTP_EV_MAX)
+		return 0;
+	return ttp_transitions[state][ev];
+}
+
+const char *ttp_state_name(int state)
+{
+	if (state <= 0 || state >= TTP_MAX_STATES)
+		return ttp_state_names[0];
+	return ttp_state_names[state];
+}
+
+const char *ttp_event_name(enum ttp_event ev)
+{
+	return ev < TTP_EV_MAX ? ttp_event_names[ev] : "UNKNOWN";
+}
+
+/*
+ * ttp_transition() - apply @ev to @sk, under the socket lock.
+ * Return: the new state, or -EINVAL if @ev is not allowed in the current
+ * state (the socket is left as it was: the caller's bug, or a segment that
+ * must be ignored).
+ */
+int ttp_transition(struct sock *sk, enum ttp_event ev)
+{
+	int next = ttp_next_state(sk->sk_state, ev);
+
+	if (!next) {
+		net_dbg_ratelimited("ttp: %s not allowed in %s\n",
+				    ttp_event_name(ev),
+				    ttp_state_name(sk->sk_state));
+		return -EINVAL;
+	}
+	/* Readers such as poll() and /proc look without the lock. */
+	inet_sk_set_state(sk, next);
+	return next;
+}

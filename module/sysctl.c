@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * net.ttp.* sysctls, one set per network namespace.  Each is documented in
+ * Documentation/ttp-uapi.rst with its default and why.
+ */
+#include <linux/slab.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+
+#include "ttp.h"
+
+static int ttp_port_min = 1;
+static int ttp_port_max = 65535;
+static int ttp_retries_max = 127;
+static int ttp_ms_max = 3600 * 1000;
+static int ttp_mss_min = TTP_MIN_MSS;
+static int ttp_mss_max = 65535;
+static int ttp_backlog_max = 65535;
+
+void ttp_sysctl_defaults(struct ttp_sysctl *s)
+{
+	s->ephemeral_ports[0] = 32768;
+	s->ephemeral_ports[1] = 60999;
+	s->time_wait_ms = 60000;
+	s->fin_timeout_ms = 60000;
+	s->syn_retries = 6;
+	s->retries = 15;
+	s->max_syn_backlog = 256;
+	s->rto_min_ms = 200;
+	s->rto_max_ms = 120000;
+	s->rto_initial_ms = 1000;
+	s->crc32c = 1;
+	s->default_mss = 536;
+}
+
+/*
+ * .data holds the offset of the field in struct ttp_sysctl until a
+ * namespace copies the table and points it at its own.
+ */
+static struct ctl_table ttp_sysctl_template[] = {
+	{
+		.procname	= "ephemeral_port_range",
+		.data		= (void *)offsetof(struct ttp_sysctl, ephemeral_ports),
+		.maxlen		= sizeof_field(struct ttp_sysctl, ephemeral_ports),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ttp_port_min,
+		.extra2		= &ttp_port_max,
+	},
+	{
+		.procname	= "time_wait_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, time_wait_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, time_wait_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= &ttp_ms_max,
+	},
+	{
+		.procname	= "fin_timeout_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, fin_timeout_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, fin_timeout_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_ms_max,
+	},
+	{
+		.procname	= "syn_retries",
+		.data		= (void *)offsetof(struct ttp_sysctl, syn_retries),
+		.maxlen		= sizeof_field(struct ttp_sysctl, syn_retries),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_retries_max,
+	},
+	{
+		.procname	= "retries",
+		.data		= (void *)offsetof(struct ttp_sysctl, retries),
+		.maxlen		= sizeof_field(struct ttp_sysctl, retries),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_retries_max,
+	},
+	{
+		.procname	= "max_syn_backlog",
+		.data		= (void *)offsetof(struct ttp_sysctl, max_syn_backlog),
+		.maxlen		= sizeof_field(struct ttp_sysctl, max_syn_backlog),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_backlog_max,
+	},
+	{
+		.procname	= "rto_min_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, rto_min_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, rto_min_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_ms_max,
+	},
+	{
+		.procname	= "rto_max_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, rto_max_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, rto_max_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_ms_max,
+	},
+	{
+		.procname	= "rto_initial_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, rto_initial_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, rto_initial_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_ms_max,
+	},
+	{
+		.procname	= "crc32c",
+		.data		= (void *)offsetof(struct ttp_sysctl, crc32c),
+		.maxlen		= sizeof_field(struct ttp_sysctl, crc32c),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "default_mss",
+		.data		= (void *)offsetof(struct ttp_sysctl, default_mss),
+		.maxlen		= sizeof_field(struct ttp_sysctl, default_mss),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ttp_mss_min,
+		.extra2		= &ttp_mss_max,
+	},
+	{ }
+};
+
+int ttp_sysctl_register(struct net *net)
+{
+	struct ttp_net *tn = ttp_pernet(net);
+	struct ctl_table *t;
+	size_t i, n = ARRAY_SIZE(ttp_sysctl_template) - 1;
+
+	t = kmemdup(ttp_sysctl_template, sizeof(ttp_sysctl_template),
+		    GFP_KERNEL);
+	if (!t)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		t[i].data = (char *)&tn->sysctl + (uintptr_t)t[i].data;
+	tn->sysctl_hdr = ttp_register_net_sysctl(net, "net/ttp", t, n);
+	if (!tn->sysctl_hdr) {
+		kfree(t);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void ttp_sysctl_unregister(struct net *net)
+{
+	struct ttp_net *tn = ttp_pernet(net);
+	const struct ctl_table *t = tn->sysctl_hdr->ctl_table_arg;
+
+	unregister_net_sysctl_table(tn->sysctl_hdr);
+	kfree(t);
+}

@@ -1,0 +1,356 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The TTP port table of a network namespace.
+ *
+ * Three hash tables, written under ttp_tables.lock, read under RCU:
+ * - bhash, by local port: every socket that holds a port (bound sockets,
+ *   listeners, connections, accepted children).  bind() and the ephemeral
+ *   port search look here; only writers use it, under the lock.
+ * - lhash, by local port: listeners.  A SYN finds its listener here.
+ * - ehash, by 4-tuple: connections in every state but LISTEN and CLOSED.
+ *   Every other segment finds its socket here.
+ * A socket in lhash or ehash holds a reference for the table.
+ *
+ * Port reuse rules (Documentation/protocol.rst, "Ports"): a port is taken
+ * by a socket bound to the same or a wildcard address, unless both sockets
+ * set SO_REUSEADDR and neither is a listener; a connection's own 4-tuple is
+ * unique.
+ */
+#include <linux/hash.h>
+#include <linux/jhash.h>
+#include <linux/random.h>
+#include <linux/rculist.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+static struct ttp_tables *ttp_tables_of(const struct sock *sk)
+{
+	return ttp_pernet(sock_net(sk))->tables;
+}
+
+static u32 ttp_ehashfn(const struct net *net, __be32 laddr, u16 lport,
+		       __be32 raddr, __be16 rport)
+{
+	static u32 ttp_ehash_secret __read_mostly;
+
+	net_get_random_once(&ttp_ehash_secret, sizeof(ttp_ehash_secret));
+	return jhash_3words((__force u32)laddr, (__force u32)raddr,
+			    ((u32)lport << 16) | (__force u16)rport,
+			    ttp_ehash_secret + net_hash_mix(net));
+}
+
+static struct hlist_head *ttp_ehead(struct ttp_tables *t, u32 hash)
+{
+	return &t->ehash[hash & ((1 << TTP_EHASH_BITS) - 1)];
+}
+
+static struct hlist_head *ttp_lhead(struct ttp_tables *t, u16 port)
+{
+	return &t->lhash[hash_32(port, TTP_LHASH_BITS)];
+}
+
+static struct hlist_head *ttp_bhead(struct ttp_tables *t, u16 port)
+{
+	return &t->bhash[hash_32(port, TTP_BHASH_BITS)];
+}
+
+int ttp_tables_init(struct ttp_net *tn)
+{
+	struct ttp_tables *t = kvzalloc(sizeof(*t), GFP_KERNEL);
+
+	if (!t)
+		return -ENOMEM;
+	spin_lock_init(&t->lock);
+	t->ephemeral_next = get_random_u32();
+	tn->tables = t;
+	return 0;
+}
+
+void ttp_tables_exit(struct ttp_net *tn)
+{
+	/* Every socket holds its namespace: none can be left here. */
+	kvfree(tn->tables);
+}
+
+/* Do @a and @b, bound to the same port, conflict? */
+static bool ttp_bind_conflict(const struct sock *a, const struct sock *b)
+{
+	__be32 aa = inet_sk(a)->inet_rcv_saddr;
+	__be32 ba = inet_sk(b)->inet_rcv_saddr;
+
+	if (aa && ba && aa != ba)
+		return false;
+	/* SO_REUSEADDR lets a new socket take a port from TIME_WAIT. */
+	if (a->sk_reuse && b->sk_state == TTP_TIME_WAIT)
+		return false;
+	if (a->sk_bound_dev_if && b->sk_bound_dev_if &&
+	    a->sk_bound_dev_if != b->sk_bound_dev_if)
+		return false;
+	/* SO_REUSEADDR on both, and no listener among them. */
+	if (a->sk_reuse && b->sk_reuse && a->sk_state != TTP_LISTEN &&
+	    b->sk_state != TTP_LISTEN)
+		return false;
+	return true;
+}
+
+/* Under t->lock: is @port free for @sk? */
+static bool ttp_port_free(struct ttp_tables *t, struct sock *sk, u16 port)
+{
+	struct sock *o;
+
+	sk_for_each_bound(o, ttp_bhead(t, port)) {
+		if (o != sk && inet_sk(o)->inet_num == port &&
+		    ttp_bind_conflict(sk, o))
+			return false;
+	}
+	return true;
+}
+
+static void ttp_bind_locked(struct ttp_tables *t, struct sock *sk, u16 port)
+{
+	inet_sk(sk)->inet_num = port;
+	inet_sk(sk)->inet_sport = htons(port);
+	sk_add_bind_node(sk, ttp_bhead(t, port));
+	ttp_sk(sk)->bound = 1;
+}
+
+/*
+ * ttp_bind_port() - give @sk local address @addr and port @port (0: pick an
+ * ephemeral one).  Return: 0, -EADDRINUSE, or -EADDRNOTAVAIL when no
+ * ephemeral port is free.
+ */
+int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
+{
+	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	struct ttp_tables *t = tn->tables;
+	int err = 0;
+
+	inet_sk(sk)->inet_rcv_saddr = addr;
+	inet_sk(sk)->inet_saddr = addr;
+
+	spin_lock_bh(&t->lock);
+	if (port) {
+		if (ttp_port_free(t, sk, port))
+			ttp_bind_locked(t, sk, port);
+		else
+			err = -EADDRINUSE;
+	} else {
+		int lo = READ_ONCE(tn->sysctl.ephemeral_ports[0]);
+		int hi = READ_ONCE(tn->sysctl.ephemeral_ports[1]);
+		u32 n, i;
+
+		if (lo > hi)
+			swap(lo, hi);
+		n = hi - lo + 1;
+		err = -EADDRNOTAVAIL;
+		/*
+		 * Start where the last search ended, plus a random step, so
+		 * that ports are neither predictable nor searched from the
+		 * same place each time.
+		 */
+		t->ephemeral_next += get_random_u32_below(8) + 1;
+		for (i = 0; i < n; i++) {
+			u16 p = lo + (t->ephemeral_next + i) % n;
+
+			if (ttp_port_free(t, sk, p)) {
+				ttp_bind_locked(t, sk, p);
+				t->ephemeral_next += i;
+				err = 0;
+				break;
+			}
+		}
+	}
+	spin_unlock_bh(&t->lock);
+
+	if (err) {
+		inet_sk(sk)->inet_rcv_saddr = 0;
+		inet_sk(sk)->inet_saddr = 0;
+	}
+	return err;
+}
+
+/* Bind @sk to an ephemeral port if it has none yet. */
+int ttp_autobind(struct sock *sk)
+{
+	if (ttp_sk(sk)->bound)
+		return 0;
+	return ttp_bind_port(sk, inet_sk(sk)->inet_rcv_saddr, 0);
+}
+
+void ttp_unbind(struct sock *sk)
+{
+	struct ttp_tables *t = ttp_tables_of(sk);
+
+	if (!ttp_sk(sk)->bound)
+		return;
+	spin_lock_bh(&t->lock);
+	__sk_del_bind_node(sk);
+	ttp_sk(sk)->bound = 0;
+	spin_unlock_bh(&t->lock);
+}
+
+/* A listener's child takes the listener's port (softirq). */
+void ttp_bind_child(struct sock *parent, struct sock *child)
+{
+	struct ttp_tables *t = ttp_tables_of(parent);
+	u16 port = inet_sk(parent)->inet_num;
+
+	spin_lock(&t->lock);
+	ttp_bind_locked(t, child, port);
+	spin_unlock(&t->lock);
+}
+
+int ttp_hash_listener(struct sock *sk)
+{
+	struct ttp_tables *t = ttp_tables_of(sk);
+	u16 port = inet_sk(sk)->inet_num;
+	struct sock *o;
+	int err = 0;
+
+	spin_lock_bh(&t->lock);
+	/* SO_REUSEADDR does not let two listeners share an address. */
+	sk_for_each_bound(o, ttp_bhead(t, port)) {
+		if (o != sk && inet_sk(o)->inet_num == port &&
+		    o->sk_state == TTP_LISTEN && ttp_bind_conflict(sk, o)) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!err) {
+		sk_add_node_rcu(sk, ttp_lhead(t, port));
+		ttp_sk(sk)->hashed = 1;
+	}
+	spin_unlock_bh(&t->lock);
+	return err;
+}
+
+/*
+ * Put a connection in ehash.  Return -EADDRINUSE if its 4-tuple is already
+ * there (two connect() calls from one address and port to one peer).
+ */
+int ttp_hash_established(struct sock *sk)
+{
+	struct ttp_tables *t = ttp_tables_of(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct hlist_head *head;
+	struct sock *o;
+	int err = 0;
+
+	head = ttp_ehead(t, ttp_ehashfn(sock_net(sk), inet->inet_rcv_saddr,
+					inet->inet_num, inet->inet_daddr,
+					inet->inet_dport));
+	spin_lock_bh(&t->lock);
+	sk_for_each(o, head) {
+		if (inet_sk(o)->inet_rcv_saddr == inet->inet_rcv_saddr &&
+		    inet_sk(o)->inet_num == inet->inet_num &&
+		    inet_sk(o)->inet_daddr == inet->inet_daddr &&
+		    inet_sk(o)->inet_dport == inet->inet_dport) {
+			err = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!err) {
+		sk_add_node_rcu(sk, head);
+		ttp_sk(sk)->hashed = 1;
+	}
+	spin_unlock_bh(&t->lock);
+	return err;
+}
+
+/* Remove @sk from lhash/ehash and bhash.  Safe to call more than once. */
+void ttp_unhash(struct sock *sk)
+{
+	struct ttp_tables *t = ttp_tables_of(sk);
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (!tsk->hashed && !tsk->bound)
+		return;
+	spin_lock_bh(&t->lock);
+	if (tsk->hashed) {
+		sk_del_node_init_rcu(sk);
+		tsk->hashed = 0;
+	}
+	if (tsk->bound) {
+		__sk_del_bind_node(sk);
+		tsk->bound = 0;
+	}
+	spin_unlock_bh(&t->lock);
+}
+
+/* Leave ehash/lhash but keep the port bind() gave. */
+void ttp_unhash_keep_port(struct sock *sk)
+{
+	struct ttp_tables *t = ttp_tables_of(sk);
+
+	if (!ttp_sk(sk)->hashed)
+		return;
+	spin_lock_bh(&t->lock);
+	sk_del_node_init_rcu(sk);
+	ttp_sk(sk)->hashed = 0;
+	spin_unlock_bh(&t->lock);
+}
+
+/*
+ * ttp_lookup_established() - the connection a segment from
+ * @saddr:@sport to @daddr:@dport belongs to, with a reference, or NULL.
+ * Called under rcu_read_lock().
+ */
+struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
+				    __be16 sport, __be32 daddr, __be16 dport)
+{
+	struct ttp_tables *t = ttp_pernet(net)->tables;
+	u16 lport = ntohs(dport);
+	struct hlist_head *head;
+	struct sock *sk;
+
+	head = ttp_ehead(t, ttp_ehashfn(net, daddr, lport, saddr, sport));
+	sk_for_each_rcu(sk, head) {
+		struct inet_sock *inet = inet_sk(sk);
+
+		if (inet->inet_num != lport || inet->inet_dport != sport ||
+		    inet->inet_daddr != saddr || inet->inet_rcv_saddr != daddr)
+			continue;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			return NULL;
+		/* It may have been freed and reused meanwhile: check again. */
+		if (unlikely(inet->inet_num != lport ||
+			     inet->inet_dport != sport ||
+			     inet->inet_daddr != saddr ||
+			     inet->inet_rcv_saddr != daddr)) {
+			sock_put(sk);
+			return NULL;
+		}
+		return sk;
+	}
+	return NULL;
+}
+
+/*
+ * ttp_lookup_listener() - the listener for a SYN to @daddr:@dport, with a
+ * reference, or NULL.  A listener bound to @daddr wins over a wildcard one.
+ * Called under rcu_read_lock().
+ */
+struct sock *ttp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
+{
+	struct ttp_tables *t = ttp_pernet(net)->tables;
+	u16 lport = ntohs(dport);
+	struct sock *sk, *best = NULL;
+
+	sk_for_each_rcu(sk, ttp_lhead(t, lport)) {
+		__be32 rcv = inet_sk(sk)->inet_rcv_saddr;
+
+		if (inet_sk(sk)->inet_num != lport)
+			continue;
+		if (rcv == daddr) {
+			best = sk;
+			break;
+		}
+		if (!rcv && !best)
+			best = sk;
+	}
+	if (best && !refcount_inc_not_zero(&best->sk_refcnt))
+		best = NULL;
+	return best;
+}

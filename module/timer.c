@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TTP timers.
+ *
+ * rtx_timer: retransmission of the oldest unacknowledged segment (SYN,
+ *	data or FIN), with exponential backoff; with nothing in flight but
+ *	data waiting behind a zero window, it probes that window instead.
+ *	Too many expiries without progress end the connection (ETIMEDOUT).
+ * misc_timer: the end of TIME_WAIT, and of FIN_WAIT2 for a socket no
+ *	process holds any more.
+ *
+ * A pending timer holds a reference on its socket (sk_reset_timer()), which
+ * the handler drops.  A handler that finds the socket locked by a process
+ * tries again a little later.
+ */
+#include <linux/jiffies.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+#define TTP_TIMER_RETRY	(HZ / 50)
+
+static struct ttp_sysctl *ttp_sysctl_of(const struct sock *sk)
+{
+	return &ttp_pernet(sock_net(sk))->sysctl;
+}
+
+u32 ttp_rto_min(const struct sock *sk)
+{
+	return msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->rto_min_ms));
+}
+
+/* Has the connection tried long enough without an answer? */
+static bool ttp_retries_exhausted(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_sysctl *s = ttp_sysctl_of(sk);
+	int limit;
+
+	if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
+			 TTPF_STATE(TTP_SYN_RECV)))
+		limit = tsk->syn_retries ?: READ_ONCE(s->syn_retries);
+	else
+		limit = READ_ONCE(s->retries);
+
+	if (tsk->user_timeout && tsk->rtx_start &&
+	    time_after_eq(jiffies, tsk->rtx_start +
+			  msecs_to_jiffies(tsk->user_timeout)))
+		return true;
+	return tsk->retries > limit;
+}
+
+static void ttp_rtx_expired(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	u32 rto_max;
+
+	if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) | TTPF_STATE(TTP_LISTEN) |
+			 TTPF_STATE(TTP_TIME_WAIT)) ||
+	    skb_queue_empty(&sk->sk_write_queue))
+		return;
+
+	if (!tsk->rtx_start)
+		tsk->rtx_start = jiffies;
+	tsk->retries++;
+	TTP_INC_STATS(net, TTP_MIB_TIMEOUTS);
+	if (ttp_retries_exhausted(sk)) {
+		if (sk->sk_state == TTP_SYN_SENT)
+			TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
+		ttp_send_active_rst(sk, GFP_ATOMIC);
+		ttp_transition(sk, TTP_EV_TIMEOUT);
+		ttp_set_error_and_done(sk, ETIMEDOUT);
+		return;
+	}
+
+	ttp_retransmit_head(sk);
+	rto_max = msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->rto_max_ms));
+	tsk->rto = min(tsk->rto * 2, rto_max);
+	sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
+}
+
+static void ttp_rtx_timer(struct timer_list *t)
+{
+	struct ttp_sock *tsk = from_timer(tsk, t, rtx_timer);
+	struct sock *sk = &tsk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk))
+		sk_reset_timer(sk, &tsk->rtx_timer, jiffies + TTP_TIMER_RETRY);
+	else
+		ttp_rtx_expired(sk);
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+static void ttp_misc_timer(struct timer_list *t)
+{
+	struct ttp_sock *tsk = from_timer(tsk, t, misc_timer);
+	struct sock *sk = &tsk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &tsk->misc_timer, jiffies + TTP_TIMER_RETRY);
+	} else if (ttp_state_in(sk, TTPF_STATE(TTP_TIME_WAIT) |
+				TTPF_STATE(TTP_FIN_WAIT2))) {
+		ttp_transition(sk, TTP_EV_TIMEOUT);
+		ttp_done(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
+void ttp_init_timers(struct sock *sk)
+{
+	timer_setup(&ttp_sk(sk)->rtx_timer, ttp_rtx_timer, 0);
+	timer_setup(&ttp_sk(sk)->misc_timer, ttp_misc_timer, 0);
+}
+
+void ttp_clear_timers(struct sock *sk)
+{
+	sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
+	sk_stop_timer(sk, &ttp_sk(sk)->misc_timer);
+}
+
+/* Start the retransmission timer unless it runs already. */
+void ttp_arm_rtx(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (!timer_pending(&tsk->rtx_timer))
+		sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
+}
+
+void ttp_arm_misc(struct sock *sk, unsigned int ms)
+{
+	sk_reset_timer(sk, &ttp_sk(sk)->misc_timer,
+		       jiffies + msecs_to_jiffies(ms));
+}

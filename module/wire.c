@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TTP header options: parsing and writing.
+ *
+ * Parsing is where bytes from the wire meet the kernel, so every length is
+ * checked before it is used: an option must fit in the header it came in,
+ * and an option TTP knows must have exactly its length.  Unknown kinds are
+ * skipped by their length, so that later versions can add options.
+ */
+#include <linux/errno.h>
+#include <linux/kernel.h>
+#include <linux/string.h>
+
+#include "ttp.h"
+
+/*
+ * ttp_parse_options() - read the options area of a header.
+ * Return: 0, or -EINVAL when the options are malformed (the segment must
+ * then be dropped and counted as a header error).
+ */
+int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out)
+{
+	unsigned int i = 0;
+
+	memset(out, 0, sizeof(*out));
+	while (i < len) {
+		u8 kind = opt[i];
+		u8 olen;
+
+		if (kind == TTPOPT_END)
+			break;
+		if (kind == TTPOPT_NOP) {
+			i++;
+			continue;
+		}
+		if (len - i < 2)
+			return -EINVAL;
+		olen = opt[i + 1];
+		if (olen < 2 || olen > len - i)
+			return -EINVAL;
+
+		switch (kind) {
+		case TTPOPT_MSS:
+			if (olen != TTPOLEN_MSS)
+				return -EINVAL;
+			out->mss = get_unaligned_be16(&opt[i + 2]);
+			out->has_mss = 1;
+			break;
+		case TTPOPT_WSCALE:
+			if (olen != TTPOLEN_WSCALE)
+				return -EINVAL;
+			out->wscale = min_t(u8, opt[i + 2], TTP_MAX_WSCALE);
+			out->has_wscale = 1;
+			break;
+		case TTPOPT_CSUM:
+			if (olen != TTPOLEN_CSUM)
+				return -EINVAL;
+			out->csum_mask = opt[i + 2];
+			out->has_csum = 1;
+			break;
+		case TTPOPT_SACK_OK:
+			if (olen != TTPOLEN_SACK_OK)
+				return -EINVAL;
+			out->sack_ok = 1;
+			break;
+		default:
+			break;
+		}
+		i += olen;
+	}
+	return 0;
+}
+
+/* Bytes ttp_write_options() needs for @o, padded to a multiple of 4. */
+unsigned int ttp_options_len(const struct ttp_opts *o)
+{
+	unsigned int len = 0;
+
+	if (o->has_mss)
+		len += TTPOLEN_MSS;
+	if (o->has_wscale)
+		len += TTPOLEN_WSCALE;
+	if (o->has_csum)
+		len += TTPOLEN_CSUM;
+	if (o->sack_ok)
+		len += TTPOLEN_SACK_OK;
+	return ALIGN(len, 4);
+}
+
+/* Write @o into @opt, @len bytes from ttp_options_len(), NOP-padded. */
+void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
+{
+	u8 *p = opt;
+
+	if (o->has_mss) {
+		*p++ = TTPOPT_MSS;
+		*p++ = TTPOLEN_MSS;
+		put_unaligned_be16(o->mss, p);
+		p += 2;
+	}
+	if (o->has_wscale) {
+		*p++ = TTPOPT_WSCALE;
+		*p++ = TTPOLEN_WSCALE;
+		*p++ = o->wscale;
+	}
+	if (o->has_csum) {
+		*p++ = TTPOPT_CSUM;
+		*p++ = TTPOLEN_CSUM;
+		*p++ = o->csum_mask;
+	}
+	if (o->sack_ok) {
+		*p++ = TTPOPT_SACK_OK;
+		*p++ = TTPOLEN_SACK_OK;
+	}
+	while (p < opt + len)
+		*p++ = TTPOPT_NOP;
+}
