@@ -3,7 +3,8 @@
 # TTP top-level build.
 #
 #   make               ttp.ko for KDIR (default: the installed Debian 6.12
-#                      headers, never the running kernel) and the selftests
+#                      headers, never the running kernel), the userspace
+#                      tools and the selftests
 #   make KDIR=<tree>   ttp.ko for any kernel build tree
 #   make modules       ttp.ko for every test lane, in build/<lane>/
 #   make lint          checkpatch --strict, sparse (C=2) and W=1 on every lane
@@ -20,9 +21,9 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE_SRC := Kbuild $(wildcard module/*.[ch]) include/uapi/linux/ttp.h
 
-.PHONY: all module modules lane-module selftests lint check demo deps clean
+.PHONY: all module modules lane-module selftests userspace lint check demo deps clean
 
-all: module selftests
+all: module userspace selftests
 
 deps:
 	@scripts/install-deps
@@ -36,14 +37,20 @@ module:
 lane-module:
 	@test -n "$(LANE)" || { echo "make lane-module: set LANE=6.1|6.12" >&2; exit 2; }
 	@mkdir -p build/$(LANE)
-	@rsync -a --delete module include Kbuild build/$(LANE)/
-	@set -o pipefail; $(MAKE) -s -C /lib/modules/$$(scripts/kver $(LANE))/build M=$(CURDIR)/build/$(LANE) modules 2>&1 | { grep -v "^Skipping BTF generation" || true; }
+	@# Two builds of one lane at once (two VM runs) would trip on each other.
+	@set -o pipefail; flock build/.lock-$(LANE) sh -c '\
+		rsync -a --delete module include Kbuild build/$(LANE)/ && \
+		$(MAKE) -s -C /lib/modules/'"$$(scripts/kver $(LANE))"'/build M=$(CURDIR)/build/$(LANE) modules' 2>&1 | \
+		{ grep -v "^Skipping BTF generation" || true; }
 
 modules:
 	@for l in $(LANES); do $(MAKE) -s lane-module LANE=$$l || exit 1; done
 
 selftests:
 	$(MAKE) -C selftests
+
+userspace:
+	$(MAKE) -C userspace
 
 lint:
 	@scripts/lint
@@ -58,3 +65,4 @@ clean:
 	@test ! -d "$(KDIR)" || $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean
 	rm -rf build
 	$(MAKE) -s -C selftests clean
+	$(MAKE) -s -C userspace clean

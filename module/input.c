@@ -285,6 +285,10 @@ static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
 		__skb_pull(skb, trim);
 		cb->q.seq += trim;
 	}
+	/* How much of the memory charged is data: the window follows it. */
+	tsk->rcv_ratio = clamp_t(u32, (tsk->rcv_ratio * 7 +
+				       ((u64)skb->len << 8) / skb->truesize) / 8,
+				 16, 256);
 	skb_dst_drop(skb);
 	skb_set_owner_r(skb, sk);
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
@@ -311,11 +315,38 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	 * where we are, unless it is a RST or a bare ACK: two ends that both
 	 * answered bare ACKs could answer each other forever.
 	 */
-	if (!ttp_seq_acceptable(tsk, seq, len + !!(fl & TTPF_FIN))) {
-		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
-		if (!(fl & TTPF_RST) && (len || (fl & (TTPF_SYN | TTPF_FIN))))
-			ttp_send_ack(sk);
+	if (sk->sk_state == TTP_SYN_RECV && (fl & TTPF_SYN) &&
+	    seq == tsk->irs && !(fl & TTPF_RST)) {
+		/* The peer's SYN again: our SYN+ACK was lost. */
+		ttp_retransmit_head(sk);
 		goto drop;
+	}
+	if (sk->sk_state == TTP_TIME_WAIT && (fl & TTPF_FIN) &&
+	    !(fl & TTPF_RST) && seq + len + 1 == tsk->rcv_nxt) {
+		/* The peer's FIN again: our last ACK was lost.  Answer, and
+		 * wait the whole TIME_WAIT again (RFC 793).
+		 */
+		ttp_send_ack(sk);
+		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+		goto drop;
+	}
+	if (!ttp_seq_acceptable(tsk, seq, len + !!(fl & TTPF_FIN))) {
+		/*
+		 * A closed window still takes the ACK and window of a segment
+		 * that starts where we are (RFC 793): only its data goes.
+		 */
+		if (seq == tsk->rcv_nxt && !(fl & (TTPF_RST | TTPF_SYN))) {
+			TTP_INC_STATS(net, TTP_MIB_RCVQDROP);
+			len = 0;
+			fl &= ~TTPF_FIN;
+			ttp_send_ack(sk);
+		} else {
+			TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
+			if (!(fl & TTPF_RST) &&
+			    (len || (fl & (TTPF_SYN | TTPF_FIN))))
+				ttp_send_ack(sk);
+			goto drop;
+		}
 	}
 
 	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
@@ -337,12 +368,9 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 
-	/* 3. SYN: the peer's SYN again (our SYN+ACK was lost), else attack. */
+	/* 3. A SYN in the window: old or forged.  Challenge (RFC 5961). */
 	if (fl & TTPF_SYN) {
-		if (sk->sk_state == TTP_SYN_RECV && seq == tsk->irs)
-			ttp_retransmit_head(sk);
-		else
-			ttp_send_ack(sk);	/* challenge ACK */
+		ttp_send_ack(sk);
 		goto drop;
 	}
 
@@ -369,8 +397,19 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}
-	if (ttp_seq_after(cb->ack_seq, tsk->snd_una))
+	if (ttp_seq_after(cb->ack_seq, tsk->snd_una)) {
 		ttp_ack_update(sk, cb->ack_seq);
+		ttp_recovery_xmit(sk);
+	} else if (cb->ack_seq == tsk->snd_una && !len &&
+		   !(fl & TTPF_FIN) && tsk->snd_una != tsk->snd_nxt &&
+		   ((u32)cb->window << tsk->snd_wscale) == tsk->snd_wnd) {
+		/*
+		 * A duplicate ACK: the peer got something after a hole.
+		 * Three of them mean a loss (fast retransmit, RFC 5681).
+		 */
+		if (++tsk->dupacks == 3 && !tsk->in_recovery)
+			ttp_enter_recovery(sk);
+	}
 	/* Window update from the newest segment (RFC 793 SND.WL1/WL2). */
 	if (ttp_seq_before(tsk->snd_wl1, seq) ||
 	    (tsk->snd_wl1 == seq && !ttp_seq_before(cb->ack_seq, tsk->snd_wl2))) {
@@ -378,7 +417,10 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		tsk->snd_wl1 = seq;
 		tsk->snd_wl2 = cb->ack_seq;
 	}
+	/* An answer from the peer: it is alive, whatever its window. */
+	tsk->retries = 0;
 	/* The ACK or the window may let more data go. */
+	ttp_recovery_xmit(sk);
 	if (tsk->send_head)
 		ttp_push(sk);
 
@@ -427,10 +469,6 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 					 TTPF_STATE(TTP_FIN_WAIT1) |
 					 TTPF_STATE(TTP_FIN_WAIT2))) {
 		ttp_rcv_fin(sk);
-	} else if ((fl & TTPF_FIN) && sk->sk_state == TTP_TIME_WAIT) {
-		/* Our last ACK was lost: acknowledge again, wait again. */
-		ttp_send_ack(sk);
-		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
 	} else if (len) {
 		ttp_send_ack(sk);
 	}
@@ -462,9 +500,18 @@ static int ttp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/*
+ * Segments that waited in the backlog, processed by release_sock() in
+ * process context.  Processing takes spinlocks that softirqs take too (a
+ * child's lock, a listener's accept_lock, the port table): keep softirqs
+ * off this CPU meanwhile, as they are when ttp_v4_rcv() runs.
+ */
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
-	return ttp_rcv(sk, skb);
+	local_bh_disable();
+	ttp_rcv(sk, skb);
+	local_bh_enable();
+	return 0;
 }
 
 int ttp_v4_rcv(struct sk_buff *skb)
@@ -526,8 +573,12 @@ int ttp_v4_rcv(struct sk_buff *skb)
 		sock_put(sk);
 		goto drop;
 	}
-	/* A connection that negotiated CRC32C takes nothing weaker. */
-	if (!(th->flags & TTPF_SYN) &&
+	/*
+	 * A connection that negotiated CRC32C takes nothing weaker, but RSTs:
+	 * a peer that lost the connection answers with a RST it cannot know
+	 * to protect with CRC32C (its acceptance rules still apply).
+	 */
+	if (!(th->flags & (TTPF_SYN | TTPF_RST)) &&
 	    ttp_sk(sk)->csum_algo == TTP_CSUM_CRC32C &&
 	    !(th->flags & TTPF_CRC) && sk->sk_state != TTP_LISTEN) {
 		sock_put(sk);

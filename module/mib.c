@@ -75,8 +75,13 @@ static int __net_init ttp_net_init(struct net *net)
 	if (!proc_create_net_single("ttp_stats", 0444, net->proc_net,
 				    ttp_stats_show, NULL))
 		goto out_sysctl;
+	err = ttp_proc_init_net(net);
+	if (err)
+		goto out_stats;
 	return 0;
 
+out_stats:
+	remove_proc_entry("ttp_stats", net->proc_net);
 out_sysctl:
 	ttp_sysctl_unregister(net);
 out_ctl:
@@ -92,6 +97,7 @@ static void __net_exit ttp_net_exit(struct net *net)
 {
 	struct ttp_net *tn = ttp_pernet(net);
 
+	ttp_proc_exit_net(net);
 	remove_proc_entry("ttp_stats", net->proc_net);
 	ttp_sysctl_unregister(net);
 	inet_ctl_sock_destroy(tn->ctl_sk);

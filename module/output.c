@@ -49,8 +49,9 @@ u16 ttp_route_mss(struct sock *sk)
 }
 
 /*
- * The receive window: half the free receive buffer (the other half pays for
- * skb overhead, as TCP's tcp_adv_win_scale does), never moving the right
+ * The receive window: the free receive buffer, less what skb overhead will
+ * take of it (rcv_ratio, measured on what arrives, as TCP's scaling_ratio
+ * is), never moving the right
  * edge to the left of one already advertised (RFC 793: no shrinking), and
  * a multiple of the scale unit.
  */
@@ -58,7 +59,7 @@ u32 ttp_select_window_peek(const struct sock *sk)
 {
 	const struct ttp_sock *tsk = ttp_sk(sk);
 	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
-	u32 win = free > 0 ? free / 2 : 0;
+	u32 win = free > 0 ? ((u64)free * tsk->rcv_ratio) >> 8 : 0;
 	u32 edge = tsk->rcv_wup + tsk->rcv_wnd;
 	u32 max = (u32)U16_MAX << tsk->rcv_wscale;
 
@@ -146,10 +147,13 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	th->flags = flags;
 	win = ttp_select_window(sk);
 	/* Windows in SYNs are never scaled (the scale is not agreed yet). */
-	if (flags & TTPF_SYN)
-		th->window = htons(min_t(u32, win, U16_MAX));
-	else
+	if (flags & TTPF_SYN) {
+		win = min_t(u32, win, U16_MAX);
+		tsk->rcv_wnd = win;	/* what the peer was told */
+		th->window = htons(win);
+	} else {
 		th->window = htons(win >> tsk->rcv_wscale);
+	}
 	if (optlen)
 		ttp_write_options((u8 *)(th + 1), &o, optlen);
 	ttp_csum_fill(skb, th, skb->len, inet->inet_saddr, inet->inet_daddr,
@@ -366,6 +370,17 @@ void ttp_push(struct sock *sk)
 		ttp_arm_rtx(sk);
 }
 
+/* Does the peer's window leave no room for the oldest queued segment? */
+bool ttp_window_closed(const struct sock *sk)
+{
+	const struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	return skb && skb->len &&
+	       ttp_seq_after(TTP_SKB_CB(skb)->seq + skb->len,
+			     tsk->snd_una + tsk->snd_wnd);
+}
+
 /* Send send_head whatever the window: a zero-window probe. */
 static int ttp_send_probe(struct sock *sk)
 {
@@ -390,10 +405,53 @@ int ttp_retransmit_head(struct sock *sk)
 	if (!skb)
 		return 0;
 	if (skb == ttp_sk(sk)->send_head)
-		return ttp_send_probe(sk);	/* nothing in flight */
+		return ttp_send_probe(sk);	/* nothing in flight yet */
+	/* Sent already: this sends it again, as a probe if need be. */
 	TTP_SKB_CB(skb)->retrans++;
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_RETRANSSEGS);
 	return ttp_transmit_queued(sk, skb);
+}
+
+/*
+ * Loss recovery, go-back-N: a loss was detected (timer, or three duplicate
+ * ACKs), and a TTP receiver keeps no out-of-order data, so everything in
+ * flight after the lost segment was dropped too.  Resend all of it, as the
+ * window allows, once; new data follows.
+ */
+void ttp_enter_recovery(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	tsk->in_recovery = 1;
+	tsk->recover = tsk->snd_nxt;
+	tsk->rtx_seq = tsk->snd_una;
+	ttp_recovery_xmit(sk);
+}
+
+void ttp_recovery_xmit(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb;
+
+	if (!tsk->in_recovery)
+		return;
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == tsk->send_head ||
+		    !ttp_seq_before(cb->seq, tsk->recover))
+			break;
+		if (ttp_seq_before(cb->seq, tsk->rtx_seq))
+			continue;	/* resent in this round already */
+		if (skb->len && ttp_seq_after(cb->seq + skb->len,
+					      tsk->snd_una + tsk->snd_wnd))
+			break;
+		if (ttp_transmit_queued(sk, skb))
+			break;
+		cb->retrans++;
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_RETRANSSEGS);
+		tsk->rtx_seq = cb->end_seq;
+	}
 }
 
 /*
@@ -413,6 +471,11 @@ void ttp_ack_update(struct sock *sk, u32 ack)
 		kfree_skb(skb);
 	}
 	tsk->snd_una = ack;
+	tsk->dupacks = 0;
+	if (tsk->in_recovery && !ttp_seq_before(ack, tsk->recover))
+		tsk->in_recovery = 0;
+	else if (tsk->in_recovery && ttp_seq_before(tsk->rtx_seq, ack))
+		tsk->rtx_seq = ack;
 	tsk->retries = 0;
 	tsk->rtx_start = 0;
 	/* Progress ends any backoff (the RTT estimator will refine this). */

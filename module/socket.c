@@ -116,6 +116,7 @@ void ttp_init_sock_state(struct sock *sk)
 	INIT_LIST_HEAD(&tsk->child_node);
 	tsk->rto = msecs_to_jiffies(READ_ONCE(tn->sysctl.rto_initial_ms));
 	tsk->mss = READ_ONCE(tn->sysctl.default_mss);
+	tsk->rcv_ratio = 128;	/* a guess until data arrives: half */
 	tsk->csum_offer = 1 << TTP_CSUM_INET;
 	if (READ_ONCE(tn->sysctl.crc32c))
 		tsk->csum_offer |= 1 << TTP_CSUM_CRC32C;

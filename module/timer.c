@@ -74,7 +74,11 @@ static void ttp_rtx_expired(struct sock *sk)
 		return;
 	}
 
-	ttp_retransmit_head(sk);
+	if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
+			 TTPF_STATE(TTP_SYN_RECV)) || ttp_window_closed(sk))
+		ttp_retransmit_head(sk);	/* SYN, or a window probe */
+	else
+		ttp_enter_recovery(sk);
 	rto_max = msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->rto_max_ms));
 	tsk->rto = min(tsk->rto * 2, rto_max);
 	sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);

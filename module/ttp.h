@@ -92,7 +92,7 @@ struct ttp_sysctl {
 	int	rto_max_ms;		/* rto_max_ms */
 	int	rto_initial_ms;		/* rto_initial_ms */
 	int	crc32c;			/* offer CRC32C in handshakes */
-	int	default_mss;		/* mss when the route says nothing */
+	int	default_mss;		/* mss when the peer says nothing */
 };
 
 /* State of TTP in one network namespace. */
@@ -138,6 +138,7 @@ struct ttp_sock {
 	u32	rcv_wup;	/* rcv_nxt when the window was last sent */
 	u32	rcv_wnd;	/* window last advertised, bytes */
 	u32	copied_seq;	/* next byte the application will read */
+	u16	rcv_ratio;	/* payload / truesize of received skbs, x256 */
 
 	/* Negotiated in the handshake. */
 	u16	mss;		/* largest payload we send */
@@ -152,6 +153,9 @@ struct ttp_sock {
 	struct timer_list rtx_timer;	/* SYN, data, FIN, zero-window probe */
 	struct timer_list misc_timer;	/* TIME_WAIT, FIN_WAIT2 of orphans */
 	u32	rto;		/* jiffies */
+	u32	recover;	/* snd_nxt when loss recovery began */
+	u32	rtx_seq;	/* recovery: next sequence number to resend */
+	u8	dupacks;	/* duplicate ACKs in a row */
 	u8	retries;	/* expiries since the last progress */
 	u8	syn_retries;	/* TTP_SYNCNT, 0 = sysctl */
 	u32	user_timeout;	/* TTP_USER_TIMEOUT, ms, 0 = retries */
@@ -166,6 +170,7 @@ struct ttp_sock {
 	struct sock	*parent;	/* listener of a child, until accept */
 
 	u8	nodelay:1,
+		in_recovery:1,	/* resending what was in flight at a loss */
 		in_accept_queue:1,	/* child_node is on accept_queue */
 		hashed:1,	/* in ehash or lhash */
 		bound:1,	/* in bhash */
@@ -203,6 +208,10 @@ static inline struct ttp_net *ttp_pernet(const struct net *net)
 
 int ttp_pernet_register(void);
 void ttp_pernet_unregister(void);
+
+/* proc.c */
+int ttp_proc_init_net(struct net *net);
+void ttp_proc_exit_net(struct net *net);
 
 /* sysctl.c */
 void ttp_sysctl_defaults(struct ttp_sysctl *s);
@@ -265,6 +274,9 @@ void ttp_send_active_rst(struct sock *sk, gfp_t gfp);
 void ttp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
+bool ttp_window_closed(const struct sock *sk);
+void ttp_enter_recovery(struct sock *sk);
+void ttp_recovery_xmit(struct sock *sk);
 void ttp_queue_skb(struct sock *sk, struct sk_buff *skb);
 void ttp_ack_update(struct sock *sk, u32 ack);
 

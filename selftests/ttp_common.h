@@ -6,11 +6,15 @@
 #define TTP_COMMON_H
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/ttp.h>
 
@@ -107,6 +111,132 @@ static inline int ttp_connect_to(const char *ip, unsigned short port)
 		return -1;
 	}
 	return fd;
+}
+
+/* Milliseconds on the monotonic clock. */
+static inline long long ttp_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Read net.ttp.@name (/proc/sys/net/ttp/@name, as the calling process's
+ * network namespace sees it) into @buf, without the newline.  0 or -1.
+ */
+static inline int ttp_sysctl_read(const char *name, char *buf, size_t len)
+{
+	char path[128];
+	FILE *f;
+	int ret = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ttp/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fgets(buf, len, f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Write @value to net.ttp.@name.  0 or -1 with errno. */
+static inline int ttp_sysctl_write(const char *name, const char *value)
+{
+	char path[128];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ttp/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ret = fputs(value, f) < 0 ? -1 : 0;
+	if (fclose(f))
+		ret = -1;
+	return ret;
+}
+
+/*
+ * Move the calling process into a network namespace of its own with its
+ * loopback interface up.  A test that does this neither sees nor disturbs
+ * the ports of others, and its net.ttp.* settings vanish with it: nothing
+ * to restore.  0 or -1 with errno.
+ */
+static inline int ttp_private_netns(void)
+{
+	struct ifreq ifr;
+	int fd, ret;
+
+	if (unshare(CLONE_NEWNET))
+		return -1;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, "lo", 3);
+	ret = ioctl(fd, SIOCGIFFLAGS, &ifr);
+	if (!ret) {
+		ifr.ifr_flags |= IFF_UP;
+		ret = ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+	return ret;
+}
+
+/* getsockopt(SOL_TTP, TTP_INFO) in full.  0 or -1 with errno. */
+static inline int ttp_get_info(int fd, struct ttp_info *info)
+{
+	socklen_t len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return getsockopt(fd, SOL_TTP, TTP_INFO, info, &len);
+}
+
+/* The TTP_* state of @fd's connection, or -1. */
+static inline int ttp_state(int fd)
+{
+	struct ttp_info info;
+
+	if (ttp_get_info(fd, &info))
+		return -1;
+	return info.ttpi_state;
+}
+
+/*
+ * Wait up to @timeout_ms for @fd to reach TTP_* @state (states change in
+ * softirq, after the call that caused them has returned).  Return the state
+ * last seen: @state on success.
+ */
+static inline int ttp_wait_state(int fd, int state, int timeout_ms)
+{
+	long long end = ttp_now_ms() + timeout_ms;
+	int s;
+
+	while ((s = ttp_state(fd)) != state && ttp_now_ms() < end)
+		usleep(1000);
+	return s;
+}
+
+/* Counter @name of /proc/net/ttp_stats (this namespace's), or -1. */
+static inline long ttp_stat(const char *name)
+{
+	char line[256], key[64];
+	FILE *f = fopen("/proc/net/ttp_stats", "r");
+	long v, n = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %ld", key, &v) == 2 && !strcmp(key, name))
+			n = v;
+	}
+	fclose(f);
+	return n;
 }
 
 #endif /* TTP_COMMON_H */

@@ -1,0 +1,148 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Connections between two hosts: network namespaces "client" and "server"
+# joined by a veth pair, data verified byte for byte by ttp_xfer.  Covers the
+# course scenario (a server, a second client, a second server on another
+# port, all multiplexed on one link), many connections to one listener,
+# refused connections, ports, and unloading once connections are gone.
+cd "$(dirname "$0")" || exit 1
+. ./lib.sh
+
+xfer=$PWD/ttp_xfer
+S=ttp-srv-$$
+C=ttp-cli-$$
+SADDR=10.77.0.1
+CADDR=10.77.0.2
+
+setup() {
+	ip netns add $S && ip netns add $C || return 1
+	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
+	ip -n $S addr add $SADDR/24 dev veth-s
+	ip -n $C addr add $CADDR/24 dev veth-c
+	for ns in $S $C; do
+		ip -n $ns link set lo up
+		ip -n $ns link set "veth-${ns:4:1}" up
+		# Short TIME_WAIT, so the module can be unloaded soon after.
+		ip netns exec $ns sysctl -qw net.ttp.time_wait_ms=500
+	done
+}
+
+cleanup() {
+	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del $S 2>/dev/null
+	ip netns del $C 2>/dev/null
+}
+
+# Counters of both ends that moved, to explain a failure.
+dump_stats() {
+	local ns
+	for ns in $S $C; do
+		echo "counters of $ns:"
+		ip netns exec $ns awk '$2 != 0 {print "  " $0}' /proc/net/ttp_stats
+	done
+}
+
+stat_of() { # NS COUNTER
+	ip netns exec "$1" awk -v n="$2" '$1 == n {print $2}' /proc/net/ttp_stats
+}
+
+# serve PORT CONNS: start an echo server in the server namespace; wait
+# until it listens.
+serve() {
+	local log=/tmp/ttp-srv-$1.$$
+	ip netns exec $S "$xfer" server -p "$1" -c "$2" -t 120 >"$log" 2>&1 &
+	for _ in $(seq 50); do
+		grep -q listening "$log" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	cat "$log"
+	return 1
+}
+
+t_course_scenario() {
+	local p1 p2 p3
+	serve 80 2 || fail "web server did not start"
+	serve 8080 1 || fail "second server did not start"
+	# Client one, a second client, and a client of the second server,
+	# all at once over the same link.
+	ip netns exec $C "$xfer" client -a $SADDR -p 80 -s 300000 -S 1 -t 60 & p1=$!
+	ip netns exec $C "$xfer" client -a $SADDR -p 80 -s 200000 -S 2 -t 60 & p2=$!
+	ip netns exec $C "$xfer" client -a $SADDR -p 8080 -s 250000 -S 3 -t 60 & p3=$!
+	local bad=
+	wait $p1 || bad="first client failed"
+	wait $p2 || bad="second client failed"
+	wait $p3 || bad="client of the second server failed"
+	[ -z "$bad" ] || { dump_stats; fail "$bad"; }
+	wait || fail "a server failed"
+	[ "$(stat_of $S TtpPassiveOpens)" -ge 3 ] || fail "server saw fewer than 3 opens"
+	[ "$(stat_of $C TtpActiveOpens)" -ge 3 ] || fail "client made fewer than 3 opens"
+}
+
+t_200_concurrent_connections() {
+	serve 7000 200 || fail "server did not start"
+	ip netns exec $C "$xfer" client -a $SADDR -p 7000 -n 200 -s 32768 -t 240 ||
+		fail "not every connection verified"
+	wait || fail "the server failed"
+}
+
+t_connect_to_closed_port_is_refused() {
+	local out rc=0 before
+	before=$(stat_of $S TtpOutRsts)
+	out=$(ip netns exec $C "$xfer" client -a $SADDR -p 9 -t 10 2>&1) || rc=$?
+	[ $rc -eq 3 ] || fail "status $rc, not 3: $out"
+	echo "$out" | grep -q "Connection refused" || fail "not ECONNREFUSED: $out"
+	[ "$(stat_of $S TtpOutRsts)" -gt "$before" ] || fail "no RST counted"
+}
+
+t_ephemeral_ports_from_sysctl_range() {
+	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="40000 40009"
+	serve 7100 10 || fail "server did not start"
+	ip netns exec $C "$xfer" client -a $SADDR -p 7100 -n 10 -s 1000 ||
+		fail "10 connections in a range of 10 ports failed"
+	wait
+	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="32768 60999"
+}
+
+t_corrupted_segments_are_dropped_and_counted() {
+	local before after
+	before=$(stat_of $S TtpInCsumErrors)
+	# A segment whose checksum is wrong: random bytes with version 1.
+	ip netns exec $C python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)
+for i in range(20):
+    seg = bytes([0x1f, 0x40, 0x1b, 0x58, 1, 2, 3, 4, 0, 0, 0, 0, 0x15, 0x02, 0xff, 0xff, 0xde, 0xad, 0, 0])
+    s.sendto(seg, ("'$SADDR'", 0))'
+	sleep 0.5
+	after=$(stat_of $S TtpInCsumErrors)
+	[ "$after" -ge $((before + 20)) ] || fail "TtpInCsumErrors went from $before to $after"
+}
+
+t_unload_after_connections_close() {
+	[ -n "${TTP_KO:-}" ] || skip "TTP_KO is not set"
+	cleanup
+	sleep 1	# TIME_WAIT of 500 ms
+	local i
+	for i in $(seq 50); do
+		rmmod ttp 2>/dev/null && break
+		sleep 0.2
+	done
+	if grep -qw '^ttp' /proc/modules; then
+		grep TTP /proc/net/protocols
+		fail "ttp could not be unloaded: $(grep -w '^ttp' /proc/modules)"
+	fi
+	insmod "$TTP_KO" || fail "reload failed"
+}
+
+trap cleanup EXIT
+ttp_plan 6
+setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
+ttp_run course_scenario_two_clients_two_servers t_course_scenario
+ttp_run 200_concurrent_connections_one_listener t_200_concurrent_connections
+ttp_run connect_to_closed_port_is_refused t_connect_to_closed_port_is_refused
+ttp_run ephemeral_ports_from_sysctl_range t_ephemeral_ports_from_sysctl_range
+ttp_run corrupted_segments_are_dropped_and_counted t_corrupted_segments_are_dropped_and_counted
+ttp_run unload_after_connections_close t_unload_after_connections_close
+ttp_done
