@@ -268,16 +268,52 @@ static void ttp_rcv_fin(struct sock *sk)
 	}
 }
 
-/* In-order data: queue it for the application. */
+/*
+ * A small segment in a large buffer would be charged many times its size
+ * against the receive buffer, and the window promised space for its data,
+ * not for that: give it a buffer of its own size (TCP collapses its queue
+ * for the same reason).  Returns the skb to queue, or NULL.
+ */
+static struct sk_buff *ttp_rcv_compact(struct sk_buff *skb)
+{
+	struct sk_buff *n;
+
+	if (skb->truesize <= 2 * SKB_TRUESIZE(skb->len))
+		return skb;
+	n = alloc_skb(skb->len, GFP_ATOMIC);
+	if (!n)
+		return skb;
+	if (skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len)) {
+		kfree_skb(n);
+		return skb;
+	}
+	memcpy(n->cb, skb->cb, sizeof(n->cb));
+	consume_skb(skb);
+	return n;
+}
+
+/*
+ * In-order data: queue it for the application, possibly as a compact copy.
+ * Either way @skb is consumed: returns false if it was dropped for want of
+ * room.
+ */
 static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
 {
-	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_rcv_cb *cb;
 	struct ttp_sock *tsk = ttp_sk(sk);
-	u32 trim = tsk->rcv_nxt - cb->q.seq;
+	u32 trim;
+
+	if (skb->truesize > 2 * SKB_TRUESIZE(skb->len) &&
+	    atomic_read(&sk->sk_rmem_alloc) + SKB_TRUESIZE(skb->len) <=
+	    (unsigned int)READ_ONCE(sk->sk_rcvbuf))
+		skb = ttp_rcv_compact(skb);
+	cb = TTP_RCV_CB(skb);
+	trim = tsk->rcv_nxt - cb->q.seq;
 
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
 	    (unsigned int)READ_ONCE(sk->sk_rcvbuf)) {
 		TTP_INC_STATS(sock_net(sk), TTP_MIB_RCVQDROP);
+		kfree_skb(skb);
 		return false;
 	}
 	/* The start may repeat bytes we have: skip them. */
@@ -455,10 +491,11 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 		if (!ttp_seq_after(seq + len, tsk->rcv_nxt)) {
 			TTP_INC_STATS(net, TTP_MIB_DUPSEGS);
-		} else if (!ttp_rcv_data(sk, skb)) {
-			ttp_send_ack(sk);
-			goto drop;
 		} else {
+			if (!ttp_rcv_data(sk, skb)) {
+				ttp_send_ack(sk);	/* @skb is gone */
+				return;
+			}
 			queued = true;
 		}
 	}

@@ -932,13 +932,15 @@ static int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			    signal_pending(current))
 				break;
 		} else {
-			if (sock_flag(sk, SOCK_DONE) ||
-			    (sk->sk_shutdown & RCV_SHUTDOWN))
+			/* End of data, then a reset, then a shutdown: as TCP. */
+			if (sock_flag(sk, SOCK_DONE))
 				break;
 			if (sk->sk_err) {
 				copied = sock_error(sk);
 				break;
 			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
 			if (sk->sk_state == TTP_CLOSED) {
 				if (sock->state == SS_UNCONNECTED)
 					copied = -ENOTCONN;

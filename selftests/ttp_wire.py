@@ -1,0 +1,354 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# TTP on the wire: segments crafted with a raw IP socket on loopback, and
+# what ttp.ko does with them.  Malformed segments are dropped and counted,
+# segments to closed ports get a RST, initial sequence numbers cannot be
+# guessed, and the handshake negotiates what it should.
+#
+# Run as root with ttp.ko loaded; prints TAP like kselftest_harness.h.
+import ctypes
+import errno
+import os
+import random
+import select
+import socket
+import struct
+import sys
+import time
+
+PROTO = int(open("/sys/module/ttp/parameters/protocol").read())
+FAMILY = int(open("/sys/module/ttp/parameters/family").read())
+LO = "127.0.0.1"
+
+FIN, SYN, RST, PSH, ACK, CRC = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
+
+
+def inet_csum(data):
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+def segment(sport, dport, seq=0, ack=0, flags=SYN, window=65535,
+            options=b"", payload=b"", version=1, doff=None, src=LO, dst=LO,
+            good_csum=True):
+    """A TTP segment with a correct Internet checksum (unless told not)."""
+    if doff is None:
+        doff = (20 + len(options)) // 4
+    hdr = struct.pack("!HHIIBBHI", sport, dport, seq, ack,
+                      (version << 4) | doff, flags, window, 0)
+    seg = hdr + options + payload
+    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
+        struct.pack("!BBH", 0, PROTO, len(seg))
+    c = inet_csum(pseudo + seg)
+    if not good_csum:
+        c ^= 0x5a5a
+    return seg[:16] + struct.pack("!H", c) + seg[18:]
+
+
+def parse(seg):
+    sport, dport, seq, ack, vd, flags, window = struct.unpack("!HHIIBBH",
+                                                              seg[:16])
+    return dict(sport=sport, dport=dport, seq=seq, ack=ack,
+                version=vd >> 4, doff=vd & 15, flags=flags, window=window,
+                options=seg[20:(vd & 15) * 4])
+
+
+def stats():
+    out = {}
+    for line in open("/proc/net/ttp_stats"):
+        k, v = line.split()
+        out[k] = int(v)
+    return out
+
+
+class Raw:
+    """A raw IP socket of protocol 253: sends segments, sees every one."""
+
+    def __init__(self):
+        self.s = socket.socket(socket.AF_INET, socket.SOCK_RAW, PROTO)
+
+    def send(self, seg, dst=LO):
+        self.s.sendto(seg, (dst, 0))
+
+    def recv(self, match, timeout=2.0):
+        """The first segment for which match(parsed) holds, or None."""
+        end = time.time() + timeout
+        while time.time() < end:
+            r, _, _ = select.select([self.s], [], [], end - time.time())
+            if not r:
+                break
+            pkt = self.s.recv(65535)
+            ihl = (pkt[0] & 15) * 4
+            p = parse(pkt[ihl:])
+            if match(p):
+                return p
+        return None
+
+    def close(self):
+        self.s.close()
+
+
+class sockaddr_ttp(ctypes.Structure):
+    _fields_ = [("family", ctypes.c_ushort), ("port", ctypes.c_ushort),
+                ("ipfamily", ctypes.c_ushort), ("res1", ctypes.c_ushort),
+                ("addr", ctypes.c_uint8 * 16), ("scope", ctypes.c_uint32),
+                ("res2", ctypes.c_uint32)]
+
+
+libc = ctypes.CDLL(None, use_errno=True)
+
+
+def ttp_addr(ip, port):
+    a = sockaddr_ttp()
+    a.family = FAMILY
+    a.port = socket.htons(port)
+    a.ipfamily = socket.AF_INET
+    ctypes.memmove(a.addr, socket.inet_aton(ip), 4)
+    return a
+
+
+def ttp_listener(port, backlog=16):
+    s = socket.socket(FAMILY, socket.SOCK_STREAM, 0)
+    a = ttp_addr(LO, port)
+    if libc.bind(s.fileno(), ctypes.byref(a), ctypes.sizeof(a)) or \
+       libc.listen(s.fileno(), backlog):
+        raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
+    return s
+
+
+def ttp_connect(port, sock=None):
+    s = sock or socket.socket(FAMILY, socket.SOCK_STREAM, 0)
+    a = ttp_addr(LO, port)
+    if libc.connect(s.fileno(), ctypes.byref(a), ctypes.sizeof(a)):
+        e = ctypes.get_errno()
+        s.close()
+        raise OSError(e, os.strerror(e))
+    return s
+
+
+def ttp_accept(lst):
+    """accept() through libc: Python cannot decode a TTP address."""
+    fd = libc.accept(lst.fileno(), None, None)
+    if fd < 0:
+        e = ctypes.get_errno()
+        raise OSError(e, os.strerror(e))
+    return socket.socket(FAMILY, socket.SOCK_STREAM, 0, fileno=fd)
+
+
+SOL_TTP, TTP_INFO, TTP_MAXSEG, TTP_CSUM_ALGO = 253, 1, 3, 4
+
+
+def ttp_info(s):
+    b = s.getsockopt(SOL_TTP, TTP_INFO, 8)
+    state, csum, sws, rws, mss, opts = struct.unpack("=BBBBHH", b[:8])
+    return dict(state=state, csum=csum, snd_wscale=sws, rcv_wscale=rws,
+                mss=mss, options=opts)
+
+
+# ---- tests ----
+
+class Fail(Exception):
+    pass
+
+
+def check(cond, what):
+    if not cond:
+        raise Fail(what)
+
+
+def counted(name, fn, n=1):
+    """Run fn and check that counter `name` grew by at least n."""
+    before = stats()[name]
+    fn()
+    time.sleep(0.2)
+    after = stats()[name]
+    check(after >= before + n, "%s went from %d to %d" % (name, before, after))
+
+
+def t_unknown_version_dropped_and_counted():
+    r = Raw()
+    counted("TtpInVersionErrors",
+            lambda: [r.send(segment(1000 + i, 4000, version=2))
+                     for i in range(5)], 5)
+    r.close()
+
+
+def t_truncated_header_dropped_and_counted():
+    r = Raw()
+    counted("TtpInHdrErrors", lambda: r.send(segment(1000, 4000)[:12]))
+    r.close()
+
+
+def t_header_length_that_lies_dropped_and_counted():
+    r = Raw()
+    # doff below the minimum, and doff beyond the segment.
+    counted("TtpInHdrErrors", lambda: (r.send(segment(1000, 4000, doff=4)),
+                                        r.send(segment(1000, 4000, doff=15))),
+            2)
+    r.close()
+
+
+def t_malformed_options_with_good_checksum_counted():
+    r = Raw()
+    bad = [b"\x02\x01\x00\x00",        # MSS with length 1
+           b"\x02\x08\x05\xb4",        # MSS longer than the header
+           b"\x03\x04\x07\x00"]        # WSCALE with the wrong length
+    counted("TtpInHdrErrors",
+            lambda: [r.send(segment(1000, 4000, options=o)) for o in bad], 3)
+    r.close()
+
+
+def t_bad_checksum_dropped_without_reply():
+    r = Raw()
+    lst = ttp_listener(4100)
+    counted("TtpInCsumErrors",
+            lambda: r.send(segment(1001, 4100, seq=7, good_csum=False)))
+    reply = r.recv(lambda p: p["dport"] == 1001, timeout=0.5)
+    check(reply is None, "a corrupted SYN was answered")
+    lst.close()
+    r.close()
+
+
+def t_syn_to_closed_port_gets_rst_ack():
+    r = Raw()
+    r.send(segment(1002, 4999, seq=1234, flags=SYN))
+    p = r.recv(lambda p: p["sport"] == 4999 and p["dport"] == 1002)
+    check(p is not None, "no reply")
+    check(p["flags"] & RST and p["flags"] & ACK, "flags %#x" % p["flags"])
+    check(p["ack"] == 1235, "RST acknowledges %d, not 1235" % p["ack"])
+    r.close()
+
+
+def t_ack_to_closed_port_gets_rst_at_its_ack():
+    r = Raw()
+    r.send(segment(1003, 4999, seq=5, ack=777, flags=ACK))
+    p = r.recv(lambda p: p["sport"] == 4999 and p["dport"] == 1003)
+    check(p is not None, "no reply")
+    check(p["flags"] == RST and p["seq"] == 777,
+          "flags %#x seq %d" % (p["flags"], p["seq"]))
+    r.close()
+
+
+def t_rst_to_closed_port_gets_no_reply():
+    r = Raw()
+    r.send(segment(1004, 4999, seq=5, flags=RST))
+    p = r.recv(lambda p: p["sport"] == 4999 and p["dport"] == 1004,
+               timeout=0.5)
+    check(p is None, "a RST was answered")
+    r.close()
+
+
+def t_initial_sequence_numbers_are_unpredictable():
+    r = Raw()
+    lst = ttp_listener(4200, backlog=64)
+    isns = []
+    for i in range(16):
+        r.send(segment(2000 + i, 4200, seq=100, flags=SYN))
+        p = r.recv(lambda p, i=i: p["sport"] == 4200 and
+                   p["dport"] == 2000 + i and p["flags"] & SYN)
+        check(p is not None, "no SYN+ACK for port %d" % (2000 + i))
+        isns.append(p["seq"])
+        r.send(segment(2000 + i, 4200, seq=101, ack=(p["seq"] + 1) % 2**32,
+                       flags=RST))
+    deltas = {(b - a) % 2**32 for a, b in zip(isns, isns[1:])}
+    check(len(set(isns)) == 16, "repeated ISNs: %s" % isns)
+    # A counter or clock alone would give small, similar steps.
+    check(len(deltas) == 15, "regular ISN steps: %s" % sorted(deltas))
+    check(max(deltas) > 2**24, "ISNs close together: %s" % isns)
+    lst.close()
+    r.close()
+
+
+def t_handshake_negotiates_smaller_mss():
+    lst = ttp_listener(4300)
+    lst.setsockopt(SOL_TTP, TTP_MAXSEG, 1000)
+    c = ttp_connect(4300)
+    check(ttp_info(c)["mss"] == 1000, "client mss %d" % ttp_info(c)["mss"])
+    c.close()
+    lst.close()
+
+
+def t_checksum_negotiation_prefers_crc32c():
+    lst = ttp_listener(4400)
+    c = ttp_connect(4400)
+    a = ttp_accept(lst)
+    check(ttp_info(c)["csum"] == 1 and ttp_info(a)["csum"] == 1,
+          "not CRC32C on both ends")
+    for s in (a, c, lst):
+        s.close()
+
+
+def t_checksum_falls_back_when_peer_does_not_offer_crc32c():
+    lst = ttp_listener(4500)
+    c = socket.socket(FAMILY, socket.SOCK_STREAM, 0)
+    c.setsockopt(SOL_TTP, TTP_CSUM_ALGO, 0)
+    c = ttp_connect(4500, c)
+    a = ttp_accept(lst)
+    check(ttp_info(c)["csum"] == 0 and ttp_info(a)["csum"] == 0,
+          "not the Internet checksum on both ends")
+    c.sendall(b"x" * 100000)
+    got = b""
+    while len(got) < 100000:
+        got += a.recv(65536)
+    check(got == b"x" * 100000, "data differs")
+    for s in (a, c, lst):
+        s.close()
+
+
+def t_syn_options_offer_mss_wscale_and_checksums():
+    r = Raw()
+    lst = ttp_listener(4600)
+    s = socket.socket(FAMILY, socket.SOCK_STREAM | socket.SOCK_NONBLOCK, 0)
+    a = ttp_addr(LO, 4600)
+    libc.connect(s.fileno(), ctypes.byref(a), ctypes.sizeof(a))
+    p = r.recv(lambda p: p["dport"] == 4600 and p["flags"] == SYN)
+    check(p is not None, "SYN not seen")
+    opts, kinds = p["options"], {}
+    i = 0
+    while i < len(opts):
+        if opts[i] == 0:
+            break
+        if opts[i] == 1:
+            i += 1
+            continue
+        kinds[opts[i]] = opts[i + 2:i + opts[i + 1]]
+        i += opts[i + 1]
+    check(2 in kinds and 3 in kinds and 4 in kinds, "options %s" % kinds)
+    check(kinds[4][0] == 3, "checksums offered %#x" % kinds[4][0])
+    s.close()
+    lst.close()
+    r.close()
+
+
+TESTS = [t for n, t in sorted(globals().items()) if n.startswith("t_")]
+
+
+def main():
+    print("TAP version 13")
+    print("1..%d" % len(TESTS))
+    failed = 0
+    for i, t in enumerate(TESTS, 1):
+        name = t.__name__[2:]
+        print("#  RUN           %s ..." % name)
+        try:
+            t()
+            print("#            OK  %s" % name)
+            print("ok %d %s" % (i, name))
+        except (Fail, OSError) as e:
+            failed += 1
+            print("# FAIL: %s" % e)
+            print("#     FAIL       %s" % name)
+            print("not ok %d %s" % (i, name))
+        sys.stdout.flush()
+    print("# Totals: pass:%d fail:%d xfail:0 xpass:0 skip:0 error:0" %
+          (len(TESTS) - failed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
