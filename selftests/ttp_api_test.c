@@ -1688,4 +1688,33 @@ TEST(ttp_info_shows_fin_wait2_then_time_wait_then_closed)
 	close(l);
 }
 
+/*
+ * Both ends close at once: each FIN crosses the other, both go through
+ * FIN_WAIT1 -> CLOSING -> TIME_WAIT (in a plain close only one end waits).
+ * 100 ms of delay on loopback makes the FINs cross for certain.
+ */
+TEST(simultaneous_close_goes_through_closing_to_time_wait_on_both_ends)
+{
+	int l, c, a, sc, sa;
+
+	setup_netns(_metadata);
+	ASSERT_EQ(0, ttp_sysctl_write("time_wait_ms", "2000"));
+	if (system("modprobe -q sch_netem && tc qdisc add dev lo root netem delay 100ms"))
+		SKIP(return, "no netem to delay loopback");
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, shutdown(c, SHUT_WR));
+	ASSERT_EQ(0, shutdown(a, SHUT_WR));
+	EXPECT_EQ(TTP_FIN_WAIT1, ttp_state(c));
+	EXPECT_EQ(TTP_FIN_WAIT1, ttp_state(a));
+	/* Each FIN arrives in FIN_WAIT1 (CLOSING), then its ACK. */
+	EXPECT_EQ(TTP_CLOSING, ttp_wait_state(c, TTP_CLOSING, 1000));
+	sc = ttp_wait_state(c, TTP_TIME_WAIT, 1000);
+	sa = ttp_wait_state(a, TTP_TIME_WAIT, 1000);
+	EXPECT_EQ(TTP_TIME_WAIT, sc);
+	EXPECT_EQ(TTP_TIME_WAIT, sa);
+	close(a);
+	close(c);
+	close(l);
+}
+
 TEST_HARNESS_MAIN

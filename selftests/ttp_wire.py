@@ -325,6 +325,55 @@ def t_syn_options_offer_mss_wscale_and_checksums():
     r.close()
 
 
+def send_spoofed(seg, src, dst=LO):
+    """Send @seg from a source address that is not ours (IP_HDRINCL)."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(seg), 0, 0, 64,
+                     PROTO, 0, socket.inet_aton(src), socket.inet_aton(dst))
+    s.sendto(ip + seg, (dst, 0))
+    s.close()
+
+
+def sockets_in_state(state, port):
+    n = 0
+    for line in open("/proc/net/ttp").readlines()[1:]:
+        f = line.split()
+        if int(f[1].split(":")[1], 16) == port and int(f[3], 16) == state:
+            n += 1
+    return n
+
+
+def t_half_open_connections_bounded_by_max_syn_backlog():
+    """SYNs from hosts that never answer: at most max_syn_backlog wait."""
+    path = "/proc/sys/net/ttp/max_syn_backlog"
+    old = open(path).read()
+    lst = ttp_listener(4700, backlog=64)
+    # The SYN+ACKs go nowhere: the clients never complete the handshake.
+    os.system("ip route add blackhole 10.99.0.0/24")
+    try:
+        with open(path, "w") as f:
+            f.write("4")
+        before = stats()["TtpListenDrops"]
+        for i in range(10):
+            src = "10.99.0.%d" % (i + 1)
+            send_spoofed(segment(3000, 4700, seq=500, flags=SYN, src=src),
+                         src)
+        time.sleep(0.5)
+        drops = stats()["TtpListenDrops"] - before
+        waiting = sockets_in_state(3, 4700)
+        check(waiting == 4, "%d connections in SYN_RECV, not 4" % waiting)
+        check(drops == 6, "TtpListenDrops grew by %d, not 6" % drops)
+    finally:
+        with open(path, "w") as f:
+            f.write(old)
+        lst.close()
+        os.system("ip route del blackhole 10.99.0.0/24")
+    # Closing the listener resets and frees its half-open children.
+    time.sleep(0.2)
+    check(sockets_in_state(3, 4700) == 0, "half-open children outlived "
+          "their listener")
+
+
 TESTS = [t for n, t in sorted(globals().items()) if n.startswith("t_")]
 
 
