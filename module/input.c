@@ -235,7 +235,9 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 /* Is the segment in the receive window (RFC 793, the four cases)? */
 static bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len)
 {
-	u32 wnd = tsk->rcv_wnd ? tsk->rcv_wup + tsk->rcv_wnd - tsk->rcv_nxt : 0;
+	u32 edge = tsk->rcv_wup + tsk->rcv_wnd;
+	/* Data accepted whole may end past the edge: the window is 0 then. */
+	u32 wnd = ttp_seq_after(edge, tsk->rcv_nxt) ? edge - tsk->rcv_nxt : 0;
 
 	if (!len)
 		return wnd ? ttp_seq_between(tsk->rcv_nxt, seq,
@@ -272,7 +274,8 @@ static void ttp_rcv_fin(struct sock *sk)
  * A small segment in a large buffer would be charged many times its size
  * against the receive buffer, and the window promised space for its data,
  * not for that: give it a buffer of its own size (TCP collapses its queue
- * for the same reason).  Returns the skb to queue, or NULL.
+ * for the same reason).  Returns the skb to queue: the copy, or @skb itself
+ * if no memory could be had for a copy.
  */
 static struct sk_buff *ttp_rcv_compact(struct sk_buff *skb)
 {
@@ -310,8 +313,15 @@ static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
 	cb = TTP_RCV_CB(skb);
 	trim = tsk->rcv_nxt - cb->q.seq;
 
+	/*
+	 * Data inside the window we advertised was promised room.  The window
+	 * follows the measured overhead and normally keeps the socket under
+	 * its receive buffer; when the estimate lags, take up to twice the
+	 * buffer rather than drop what the peer was allowed to send.  Beyond
+	 * that, drop: memory stays bounded whatever the peer does.
+	 */
 	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
-	    (unsigned int)READ_ONCE(sk->sk_rcvbuf)) {
+	    2U * READ_ONCE(sk->sk_rcvbuf)) {
 		TTP_INC_STATS(sock_net(sk), TTP_MIB_RCVQDROP);
 		kfree_skb(skb);
 		return false;
@@ -483,6 +493,18 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	if (len && ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
 				TTPF_STATE(TTP_FIN_WAIT1) |
 				TTPF_STATE(TTP_FIN_WAIT2))) {
+		if (sock_flag(sk, SOCK_DEAD) && !tsk->parent) {
+			/*
+			 * Data for a socket closed by its process (not one
+			 * waiting for accept(), also without a process): nobody
+			 * will read it, and the sender must know (RFC 2525).
+			 */
+			ttp_send_active_rst(sk, GFP_ATOMIC);
+			TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
+			ttp_transition(sk, TTP_EV_ABORT);
+			ttp_done(sk);
+			goto drop;
+		}
 		if (ttp_seq_after(seq, tsk->rcv_nxt)) {
 			/* A hole before it: dropped until reassembly. */
 			TTP_INC_STATS(net, TTP_MIB_OFOSEGS);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * /proc/net/ttp: the TTP sockets of a network namespace, one a line, in the
- * layout of /proc/net/tcp so that the same habits and parsers work:
+ * /proc/net/ttp: the TTP sockets of a network namespace, one a line, with
+ * the first columns of /proc/net/tcp (TTP has no timer columns yet):
  *
  *   sl  local_address rem_address   st tx_queue rx_queue uid inode
- *    0: 0100007F:1388 00000000:0000 0A 00000000:00000000 0 12345
+ *    0: 7F000001:1388 00000000:0000 0A 00000000:00000000 0 12345
  *
- * Addresses are the IPv4 address as a host-order hex word, then the port;
+ * Addresses are the IPv4 address as a hex word in the usual reading order
+ * (127.0.0.1 is 7F000001, unlike /proc/net/tcp on x86), then the port;
  * st is the state (TTP_ESTABLISHED = 01 ... TTP_CLOSING = 0B); tx_queue is
  * the bytes not yet acknowledged, rx_queue the bytes not yet read (for a
  * listener: the accept queue length).
@@ -30,6 +31,9 @@ static void ttp_proc_sock(struct seq_file *seq, struct sock *sk, int n)
 	} else {
 		tx = READ_ONCE(tsk->write_seq) - READ_ONCE(tsk->snd_una);
 		rx = READ_ONCE(tsk->rcv_nxt) - READ_ONCE(tsk->copied_seq);
+		/* The peer's FIN takes a number but is no data to read. */
+		if (rx && sock_flag(sk, SOCK_DONE))
+			rx--;
 	}
 	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %5u %8lu\n",
 		   n, ntohl(inet->inet_rcv_saddr), inet->inet_num,

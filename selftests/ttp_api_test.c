@@ -1688,6 +1688,30 @@ TEST(ttp_info_shows_fin_wait2_then_time_wait_then_closed)
 	close(l);
 }
 
+/* Data that arrives before accept() waits for the process that accepts. */
+TEST(data_sent_before_accept_is_delivered_after_it)
+{
+	static unsigned char out[20000], in[20000];
+	int l, c, a;
+
+	setup_netns(_metadata);
+	l = ttp_listen_on("127.0.0.1", 0, 4);
+	ASSERT_LE(0, l);
+	c = ttp_connect_to("127.0.0.1", ttp_local_port(l));
+	ASSERT_LE(0, c);
+	fill_pattern(out, sizeof(out), 7);
+	ASSERT_EQ((ssize_t)sizeof(out), send(c, out, sizeof(out), 0));
+	usleep(300 * 1000);
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(TTP_ESTABLISHED, ttp_state(a));
+	ASSERT_EQ((ssize_t)sizeof(in), read_full(a, in, sizeof(in), 3000));
+	EXPECT_EQ(0, memcmp(in, out, sizeof(in)));
+	close(a);
+	close(c);
+	close(l);
+}
+
 /*
  * Both ends close at once: each FIN crosses the other, both go through
  * FIN_WAIT1 -> CLOSING -> TIME_WAIT (in a plain close only one end waits).
@@ -1698,7 +1722,7 @@ TEST(simultaneous_close_goes_through_closing_to_time_wait_on_both_ends)
 	int l, c, a, sc, sa;
 
 	setup_netns(_metadata);
-	ASSERT_EQ(0, ttp_sysctl_write("time_wait_ms", "2000"));
+	ASSERT_EQ(0, ttp_sysctl_write("time_wait_ms", "600"));
 	if (system("modprobe -q sch_netem && tc qdisc add dev lo root netem delay 100ms"))
 		SKIP(return, "no netem to delay loopback");
 	make_conn(_metadata, &l, &c, &a);

@@ -41,6 +41,8 @@ dump_stats() {
 	for ns in $S $C; do
 		echo "counters of $ns:"
 		ip netns exec $ns awk '$2 != 0 {print "  " $0}' /proc/net/ttp_stats
+		echo "sockets of $ns:"
+		ip netns exec $ns sed 's/^/  /' /proc/net/ttp
 	done
 }
 
@@ -97,6 +99,12 @@ t_connect_to_closed_port_is_refused() {
 }
 
 t_ephemeral_ports_from_sysctl_range() {
+	# Ports of earlier tests' connections are held until TIME_WAIT ends.
+	local i
+	for i in $(seq 50); do
+		[ "$(ip netns exec $C awk 'NR > 1' /proc/net/ttp | wc -l)" = 0 ] && break
+		sleep 0.1
+	done
 	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="40000 40009"
 	serve 7100 10 || fail "server did not start"
 	ip netns exec $C "$xfer" client -a $SADDR -p 7100 -n 10 -s 1000 ||

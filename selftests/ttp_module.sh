@@ -22,10 +22,15 @@ except OSError as e:
 PY
 }
 
+# Connections of earlier tests may still be in TIME_WAIT: give them 10 s.
 unload() {
-	if grep -qw '^ttp' /proc/modules; then
-		rmmod ttp || fail "rmmod ttp failed"
-	fi
+	local i
+	for i in $(seq 100); do
+		grep -qw '^ttp' /proc/modules || return 0
+		rmmod ttp 2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "rmmod ttp failed: $(grep -w '^ttp' /proc/modules)"
 }
 
 loaded() { grep -qw '^ttp' /proc/modules; }

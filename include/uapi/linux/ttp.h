@@ -70,7 +70,10 @@ enum {
 #define TTP_INFO		1	/* get: struct ttp_info */
 #define TTP_NODELAY		2	/* int: send small segments at once */
 #define TTP_MAXSEG		3	/* int: cap on the MSS offered */
-#define TTP_CSUM_ALGO		4	/* int: TTP_CSUM_* offered first */
+#define TTP_CSUM_ALGO		4	/* int: TTP_CSUM_INET offers only the
+					 * Internet checksum, TTP_CSUM_CRC32C
+					 * both (the default)
+					 */
 #define TTP_AUTH_KEY		5	/* struct ttp_auth_key (reserved) */
 #define TTP_USER_TIMEOUT	6	/* unsigned int, ms before ETIMEDOUT */
 #define TTP_SYNCNT		7	/* int: SYN retransmissions */
@@ -91,8 +94,8 @@ enum {
 struct ttp_info {
 	__u8	ttpi_state;		/* TTP_ESTABLISHED, ... */
 	__u8	ttpi_csum_algo;		/* TTP_CSUM_* in use */
-	__u8	ttpi_snd_wscale;	/* shift applied to windows we send */
-	__u8	ttpi_rcv_wscale;	/* shift the peer applies */
+	__u8	ttpi_snd_wscale;	/* shift of the windows the peer sends */
+	__u8	ttpi_rcv_wscale;	/* shift of the windows we send */
 	__u16	ttpi_mss;		/* negotiated maximum segment size */
 	__u16	ttpi_options;		/* TTPI_OPT_* negotiated */
 };
