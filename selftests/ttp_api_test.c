@@ -1220,6 +1220,44 @@ TEST(so_rcvtimeo_makes_recv_fail_with_eagain_after_the_timeout)
 	close(l);
 }
 
+/* A writer whose peer does not read blocks, then gives up after SO_SNDTIMEO. */
+TEST(so_sndtimeo_makes_send_fail_with_eagain_when_the_peer_does_not_read)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 300 * 1000 };
+	static char buf[65536];
+	long long t0 = 0, ms;
+	ssize_t n = 0;
+	size_t total = 0;
+	int l, c, a, i;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
+	/* Fill the peer's window and our send buffer; the last send waits. */
+	for (i = 0; i < 1000; i++) {
+		t0 = ttp_now_ms();
+		n = send(c, buf, sizeof(buf), 0);
+		if (n < (ssize_t)sizeof(buf))
+			break;
+		total += n;
+	}
+	ms = ttp_now_ms() - t0;
+	ASSERT_GT(1000, i) TH_LOG("%zu bytes sent and never blocked", total);
+	if (n < 0) {
+		EXPECT_EQ(EAGAIN, errno);
+	} else {
+		/* A partial send, then the next one times out with nothing. */
+		t0 = ttp_now_ms();
+		EXPECT_ERRNO(EAGAIN, (int)send(c, buf, sizeof(buf), 0));
+		ms = ttp_now_ms() - t0;
+	}
+	EXPECT_LE(250, ms);
+	EXPECT_GE(3000, ms);
+	close(a);
+	close(c);
+	close(l);
+}
+
 TEST(so_sndbuf_and_so_rcvbuf_are_set_and_read_back)
 {
 	int l, c, a;

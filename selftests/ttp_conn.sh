@@ -89,6 +89,32 @@ t_200_concurrent_connections() {
 	wait || fail "the server failed"
 }
 
+# elapsed SECONDS_FROM_XFER_OUTPUT: the time ttp_xfer client reported.
+xfer_secs() { sed -n 's/.* verified in \([0-9.]*\) s$/\1/p'; }
+
+# 10,000 connections open at once (20,000 sockets in the two namespaces):
+# every one verified, and the port table keeps the cost of a connection
+# flat (lookups by hash, not by walking sockets).
+t_10000_concurrent_connections_cost_per_connection_stays_flat() {
+	local small big ts tb
+	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="10000 60999"
+	serve 7200 500 || fail "server did not start"
+	small=$(ip netns exec $C "$xfer" client -a $SADDR -p 7200 -n 500 -s 1000 -t 120) ||
+		fail "500 connections: $small"
+	wait || fail "server of 500 failed"
+	serve 7201 10000 || fail "server did not start"
+	big=$(ip netns exec $C "$xfer" client -a $SADDR -p 7201 -n 10000 -s 1000 -t 240) ||
+		fail "10000 connections: $big"
+	wait || fail "server of 10000 failed"
+	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="32768 60999"
+	ts=$(echo "$small" | xfer_secs)
+	tb=$(echo "$big" | xfer_secs)
+	echo "500 connections in $ts s, 10000 in $tb s"
+	# 20 times the connections may take at most 60 times as long.
+	awk -v s="$ts" -v b="$tb" 'BEGIN { exit !(b <= 60 * (s > 0.05 ? s : 0.05)) }' ||
+		fail "cost per connection grew: $ts s for 500, $tb s for 10000"
+}
+
 t_connect_to_closed_port_is_refused() {
 	local out rc=0 before
 	before=$(stat_of $S TtpOutRsts)
@@ -145,10 +171,12 @@ t_unload_after_connections_close() {
 }
 
 trap cleanup EXIT
-ttp_plan 6
+ttp_plan 7
 setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 ttp_run course_scenario_two_clients_two_servers t_course_scenario
 ttp_run 200_concurrent_connections_one_listener t_200_concurrent_connections
+ttp_run 10000_concurrent_connections_cost_per_connection_stays_flat \
+	t_10000_concurrent_connections_cost_per_connection_stays_flat
 ttp_run connect_to_closed_port_is_refused t_connect_to_closed_port_is_refused
 ttp_run ephemeral_ports_from_sysctl_range t_ephemeral_ports_from_sysctl_range
 ttp_run corrupted_segments_are_dropped_and_counted t_corrupted_segments_are_dropped_and_counted

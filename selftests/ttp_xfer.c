@@ -26,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include "ttp_common.h"
@@ -371,6 +372,13 @@ int main(int argc, char **argv)
 	if (port < 0 || (!srv && conns < 1))
 		return usage();
 	signal(SIGPIPE, SIG_IGN);
+	/* Thousands of connections need as many descriptors. */
+	{
+		struct rlimit r = { 65536, 65536 };
+
+		if (setrlimit(RLIMIT_NOFILE, &r))
+			perror("ttp_xfer: setrlimit");
+	}
 	pattern_init(seed);
 	return srv ? server(addr, port, conns, secs) :
 		     client(addr, port, conns, bytes, secs);
