@@ -39,6 +39,18 @@ static void ttp_destroy(struct sock *sk)
 }
 
 /*
+ * Leave the tables; keep the port if bind() chose it and a process still
+ * holds the socket (it may listen or connect again from there).
+ */
+static void ttp_release_port(struct sock *sk)
+{
+	if (sock_flag(sk, SOCK_DEAD) || !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+		ttp_unhash(sk);
+	else
+		ttp_unhash_keep_port(sk);
+}
+
+/*
  * ttp_done() - the connection has reached CLOSED.  Free what it holds; the
  * socket itself goes once no process holds it.  Under the socket lock.
  */
@@ -49,13 +61,8 @@ void ttp_done(struct sock *sk)
 	if (sk->sk_state != TTP_CLOSED)
 		inet_sk_set_state(sk, TTP_CLOSED);
 	ttp_clear_timers(sk);
-	/* A connection's 4-tuple is free again; the port too, unless bind()
-	 * chose it and the process still holds the socket.
-	 */
-	if (sock_flag(sk, SOCK_DEAD) || !(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
-		ttp_unhash(sk);
-	else if (ttp_sk(sk)->hashed)
-		ttp_unhash_keep_port(sk);
+	/* A connection's 4-tuple is free again. */
+	ttp_release_port(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
 
 	if (sock_flag(sk, SOCK_DEAD))
@@ -425,8 +432,12 @@ static int ttp_listen(struct socket *sock, int backlog)
 	if (err)
 		goto out;
 	err = ttp_hash_listener(sk);
-	if (err)
+	if (err) {
+		/* Give back a port listen() itself picked. */
+		if (!(sk->sk_userlocks & SOCK_BINDPORT_LOCK))
+			ttp_unbind(sk);
 		goto out;
+	}
 	ttp_transition(sk, TTP_EV_LISTEN);
 out:
 	release_sock(sk);
@@ -720,7 +731,7 @@ static int ttp_shutdown(struct socket *sock, int how)
 			/* Stop listening: accept() returns EINVAL. */
 			ttp_transition(sk, TTP_EV_CLOSE);
 			ttp_close_children(sk);
-			ttp_unhash(sk);
+			ttp_release_port(sk);
 		}
 		break;
 	case TTP_SYN_SENT:
@@ -1157,7 +1168,13 @@ static int ttp_getsockopt(struct socket *sock, int level, int optname,
 		val = tsk->mss_clamp ?: tsk->mss;
 		break;
 	case TTP_CSUM_ALGO:
-		val = tsk->csum_algo;
+		/* Before a handshake: the preference; after: the choice. */
+		if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				 TTPF_STATE(TTP_LISTEN)))
+			val = (tsk->csum_offer & (1 << TTP_CSUM_CRC32C)) ?
+			      TTP_CSUM_CRC32C : TTP_CSUM_INET;
+		else
+			val = tsk->csum_algo;
 		break;
 	case TTP_USER_TIMEOUT:
 		val = tsk->user_timeout;

@@ -1726,6 +1726,47 @@ TEST(ttp_info_shows_fin_wait2_then_time_wait_then_closed)
 	close(l);
 }
 
+/* shutdown(SHUT_RD) stops a listener; it keeps the port bind() gave it. */
+TEST(listener_shut_down_keeps_its_bound_port_and_can_listen_again)
+{
+	int l, port, c;
+
+	setup_netns(_metadata);
+	l = ttp_listen_on("127.0.0.1", 5555, 4);	/* a port bind() chose */
+	ASSERT_LE(0, l);
+	port = ttp_local_port(l);
+	ASSERT_EQ(5555, port);
+	ASSERT_EQ(0, shutdown(l, SHUT_RD));
+	EXPECT_ERRNO(EINVAL, accept(l, NULL, NULL));
+	EXPECT_ERRNO(ECONNREFUSED, ttp_connect_to("127.0.0.1", port));
+	ASSERT_EQ(0, listen(l, 4));
+	EXPECT_EQ(port, ttp_local_port(l));
+	c = ttp_connect_to("127.0.0.1", port);
+	EXPECT_LE(0, c);
+	close(c);
+	close(l);
+}
+
+/* TTP_CSUM_ALGO reads back the preference, then what was negotiated. */
+TEST(csum_algo_reads_back_preference_then_negotiated_choice)
+{
+	int l, c, a, s;
+
+	setup_netns(_metadata);
+	s = ttp_socket();
+	ASSERT_LE(0, s);
+	EXPECT_EQ(TTP_CSUM_CRC32C, get_int(s, SOL_TTP, TTP_CSUM_ALGO));
+	ASSERT_EQ(0, set_int(s, SOL_TTP, TTP_CSUM_ALGO, TTP_CSUM_INET));
+	EXPECT_EQ(TTP_CSUM_INET, get_int(s, SOL_TTP, TTP_CSUM_ALGO));
+	close(s);
+	make_conn(_metadata, &l, &c, &a);
+	EXPECT_EQ(TTP_CSUM_CRC32C, get_int(c, SOL_TTP, TTP_CSUM_ALGO));
+	EXPECT_EQ(TTP_CSUM_CRC32C, get_int(a, SOL_TTP, TTP_CSUM_ALGO));
+	close(a);
+	close(c);
+	close(l);
+}
+
 /* Data that arrives before accept() waits for the process that accepts. */
 TEST(data_sent_before_accept_is_delivered_after_it)
 {
