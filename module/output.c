@@ -72,7 +72,7 @@ u32 ttp_select_window_peek(const struct sock *sk)
 	return min(win, max);
 }
 
-u32 ttp_select_window(struct sock *sk)
+static u32 ttp_select_window(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	u32 win = ttp_select_window_peek(sk);

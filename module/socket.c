@@ -101,7 +101,7 @@ static void ttp_write_space(struct sock *sk)
 }
 
 /* Fields of a new socket, user-created or a listener's child. */
-void ttp_init_sock_state(struct sock *sk)
+static void ttp_init_sock_state(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
@@ -1122,7 +1122,7 @@ static int ttp_setsockopt(struct socket *sock, int level, int optname,
 	return err;
 }
 
-void ttp_get_info(struct sock *sk, struct ttp_info *info)
+static void ttp_get_info(struct sock *sk, struct ttp_info *info)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 

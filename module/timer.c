@@ -25,11 +25,6 @@ static struct ttp_sysctl *ttp_sysctl_of(const struct sock *sk)
 	return &ttp_pernet(sock_net(sk))->sysctl;
 }
 
-u32 ttp_rto_min(const struct sock *sk)
-{
-	return msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->rto_min_ms));
-}
-
 /* Has the connection tried long enough without an answer? */
 static bool ttp_retries_exhausted(struct sock *sk)
 {

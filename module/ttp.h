@@ -264,7 +264,6 @@ bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u16 ttp_route_mss(struct sock *sk);
 u8 ttp_choose_wscale(const struct sock *sk);
-u32 ttp_select_window(struct sock *sk);
 u32 ttp_select_window_peek(const struct sock *sk);
 int ttp_send_syn(struct sock *sk);
 int ttp_send_synack(struct sock *sk);
@@ -285,7 +284,6 @@ void ttp_init_timers(struct sock *sk);
 void ttp_clear_timers(struct sock *sk);
 void ttp_arm_rtx(struct sock *sk);
 void ttp_arm_misc(struct sock *sk, unsigned int ms);
-u32 ttp_rto_min(const struct sock *sk);
 
 /* input.c */
 int ttp_v4_rcv(struct sk_buff *skb);
@@ -296,12 +294,10 @@ int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 extern struct proto ttp_prot;
 extern const struct net_proto_family ttp_family_ops;
 struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp);
-void ttp_init_sock_state(struct sock *sk);
 void ttp_done(struct sock *sk);
 void ttp_set_error_and_done(struct sock *sk, int err);
 void ttp_child_attach(struct sock *parent, struct sock *child);
 void ttp_child_detach(struct sock *child);
 bool ttp_child_established(struct sock *child);
-void ttp_get_info(struct sock *sk, struct ttp_info *info);
 
 #endif /* _TTP_H */
