@@ -88,6 +88,14 @@ static void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 	}
 	if (tsk->csum_algo == TTP_CSUM_CRC32C)
 		tsk->opts |= TTPI_OPT_CRC32C;
+
+	/* SACK if both sides offered it. */
+	if (peer->sack_ok && tsk->sack_offer)
+		tsk->opts |= TTPI_OPT_SACK;
+	else
+		tsk->opts &= ~TTPI_OPT_SACK;
+
+	ttp_cc_init(&tsk->cc, tsk->mss);
 }
 
 /* ---- LISTEN ---- */
@@ -295,6 +303,38 @@ static struct sk_buff *ttp_rcv_compact(struct sk_buff *skb)
 	return n;
 }
 
+/* Charge @skb to the socket's receive buffer. */
+static void ttp_rcv_own(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	/* How much of the memory charged is data: the window follows it. */
+	tsk->rcv_ratio = clamp_t(u32, (tsk->rcv_ratio * 7 +
+				       ((u64)skb->len << 8) / skb->truesize) / 8,
+				 16, 256);
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+}
+
+/*
+ * Append @skb, charged already, which starts at or before rcv_nxt and ends
+ * after it, to what the application reads; the bytes we have are cut.
+ */
+static void ttp_rcv_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 trim = tsk->rcv_nxt - cb->seq;
+
+	if (trim) {
+		__skb_pull(skb, trim);
+		cb->seq += trim;
+	}
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	tsk->rcv_nxt = cb->seq + skb->len;
+	tsk->bytes_received += skb->len;
+}
+
 /*
  * In-order data: queue it for the application, possibly as a compact copy.
  * Either way @skb is consumed: returns false if it was dropped for want of
@@ -302,16 +342,10 @@ static struct sk_buff *ttp_rcv_compact(struct sk_buff *skb)
  */
 static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
 {
-	struct ttp_rcv_cb *cb;
-	struct ttp_sock *tsk = ttp_sk(sk);
-	u32 trim;
-
 	if (skb->truesize > 2 * SKB_TRUESIZE(skb->len) &&
 	    atomic_read(&sk->sk_rmem_alloc) + SKB_TRUESIZE(skb->len) <=
 	    (unsigned int)READ_ONCE(sk->sk_rcvbuf))
 		skb = ttp_rcv_compact(skb);
-	cb = TTP_RCV_CB(skb);
-	trim = tsk->rcv_nxt - cb->q.seq;
 
 	/*
 	 * Data inside the window we advertised was promised room.  The window
@@ -326,22 +360,168 @@ static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
 		kfree_skb(skb);
 		return false;
 	}
-	/* The start may repeat bytes we have: skip them. */
-	if (trim) {
-		__skb_pull(skb, trim);
-		cb->q.seq += trim;
-	}
-	/* How much of the memory charged is data: the window follows it. */
-	tsk->rcv_ratio = clamp_t(u32, (tsk->rcv_ratio * 7 +
-				       ((u64)skb->len << 8) / skb->truesize) / 8,
-				 16, 256);
-	skb_dst_drop(skb);
-	skb_set_owner_r(skb, sk);
-	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	tsk->rcv_nxt = cb->q.seq + skb->len;
-	if (!sock_flag(sk, SOCK_DEAD))
-		sk->sk_data_ready(sk);
+	ttp_rcv_own(sk, skb);
+	ttp_rcv_queue(sk, skb);
 	return true;
+}
+
+/*
+ * Data after a hole: keep it, in sequence order, in the out-of-order queue
+ * until the hole fills (and tell the sender with SACK).  Its memory is
+ * charged like the rest and bounded by the receive buffer: past that, it
+ * is dropped, to be sent again.  Consumes @skb.
+ */
+static void ttp_ofo_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff_head *q = &tsk->ofo_queue;
+	struct sk_buff *prev, *next;
+	struct ttp_skb_cb *cb;
+
+	tsk->rcv_ofo++;
+	if (skb->truesize > 2 * SKB_TRUESIZE(skb->len))
+		skb = ttp_rcv_compact(skb);
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    (unsigned int)READ_ONCE(sk->sk_rcvbuf)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_OFOSEGS);
+		kfree_skb(skb);
+		return;
+	}
+	cb = TTP_SKB_CB(skb);
+
+	/* Segments mostly arrive in order after a hole: search from the end. */
+	skb_queue_reverse_walk(q, prev) {
+		if (!ttp_seq_after(TTP_SKB_CB(prev)->seq, cb->seq))
+			break;
+	}
+	if (prev != (struct sk_buff *)q &&
+	    !ttp_seq_after(cb->end_seq, TTP_SKB_CB(prev)->end_seq)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_DUPSEGS);
+		kfree_skb(skb);	/* we have all of it */
+		return;
+	}
+	ttp_rcv_own(sk, skb);
+	__skb_queue_after(q, prev, skb);
+	/* What follows and lies wholly inside it is not needed any more. */
+	while ((next = skb_peek_next(skb, q)) &&
+	       !ttp_seq_after(TTP_SKB_CB(next)->end_seq, cb->end_seq)) {
+		__skb_unlink(next, q);
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_DUPSEGS);
+		kfree_skb(next);
+	}
+	tsk->ofo_last = cb->seq;
+	TTP_INC_STATS(sock_net(sk), TTP_MIB_OFOQUEUED);
+}
+
+/*
+ * The hole before the out-of-order queue may have filled: move what is in
+ * order now to the receive queue.  Returns true if a FIN came with it (and
+ * was acknowledged).
+ */
+static bool ttp_ofo_drain(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb;
+	bool data = false;
+
+	while ((skb = skb_peek(&tsk->ofo_queue)) &&
+	       !ttp_seq_after(TTP_SKB_CB(skb)->seq, tsk->rcv_nxt)) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+		bool fin = cb->flags & TTPF_FIN;
+
+		__skb_unlink(skb, &tsk->ofo_queue);
+		if (!ttp_seq_after(cb->end_seq, tsk->rcv_nxt)) {
+			kfree_skb(skb);	/* arrived in order meanwhile */
+			continue;
+		}
+		if (skb->len > tsk->rcv_nxt - cb->seq) {
+			ttp_rcv_queue(sk, skb);
+			data = true;
+		} else {
+			kfree_skb(skb);	/* a FIN alone */
+		}
+		if (fin) {
+			/* Nothing can follow a FIN. */
+			__skb_queue_purge(&tsk->ofo_queue);
+			if (data && !sock_flag(sk, SOCK_DEAD))
+				sk->sk_data_ready(sk);
+			ttp_rcv_fin(sk);	/* it acknowledges */
+			return true;
+		}
+	}
+	if (data && !sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return false;
+}
+
+/*
+ * ttp_sack_blocks() - the SACK blocks of an ACK (RFC 2018): the
+ * out-of-order queue as ranges of contiguous data, the one holding the
+ * segment that arrived last first, then the highest others.
+ * Return: how many were written to @b, at most TTP_MAX_SACKS.
+ */
+unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
+{
+	const struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_sack_block ring[TTP_MAX_SACKS], cur = {};
+	unsigned int nring = 0, n = 0, i;
+	struct sk_buff *skb;
+	bool have = false;
+
+	b[0].start = 0;
+	b[0].end = 0;
+	skb_queue_walk(&tsk->ofo_queue, skb) {
+		u32 seq = TTP_SKB_CB(skb)->seq, end = TTP_SKB_CB(skb)->end_seq;
+
+		if (have && !ttp_seq_after(seq, cur.end)) {
+			if (ttp_seq_after(end, cur.end))
+				cur.end = end;
+			continue;
+		}
+		if (have)
+			ring[nring++ % TTP_MAX_SACKS] = cur;
+		cur.start = seq;
+		cur.end = end;
+		have = true;
+	}
+	if (!have)
+		return 0;
+	ring[nring++ % TTP_MAX_SACKS] = cur;
+
+	/* The block of the last arrival, if it is among the highest... */
+	for (i = 0; i < min_t(unsigned int, nring, TTP_MAX_SACKS); i++) {
+		struct ttp_sack_block *r = &ring[i];
+
+		if (!ttp_seq_before(tsk->ofo_last, r->start) &&
+		    ttp_seq_before(tsk->ofo_last, r->end)) {
+			b[n++] = *r;
+			break;
+		}
+	}
+	/* ...then the others, highest first. */
+	for (i = 0; i < min_t(unsigned int, nring, TTP_MAX_SACKS) &&
+		    n < TTP_MAX_SACKS; i++) {
+		struct ttp_sack_block *r = &ring[(nring - 1 - i) % TTP_MAX_SACKS];
+
+		if (n && r->start == b[0].start)
+			continue;
+		b[n++] = *r;
+	}
+	return n;
+}
+
+/*
+ * In-order data arrived: acknowledge every second segment at once, a lone
+ * one within delack_ms, unless data going out carries the ACK first.
+ */
+static void ttp_ack_schedule(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (++tsk->ack_pending >= 2)
+		ttp_send_ack(sk);
+	else
+		ttp_arm_delack(sk);
 }
 
 static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
@@ -353,8 +533,8 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	u8 fl = cb->th_flags;
 	u32 seq = cb->q.seq;
 	u32 len = skb->len;	/* payload, header pulled */
-	bool queued = false;
-	bool fin_in_order;
+	bool had_ofo, fin, queued = false;
+	u32 win;
 
 	/*
 	 * 1. Sequence number.  An unacceptable segment gets an ACK telling
@@ -443,31 +623,25 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}
-	if (ttp_seq_after(cb->ack_seq, tsk->snd_una)) {
-		ttp_ack_update(sk, cb->ack_seq);
-		ttp_recovery_xmit(sk);
-	} else if (cb->ack_seq == tsk->snd_una && !len &&
-		   !(fl & TTPF_FIN) && tsk->snd_una != tsk->snd_nxt &&
-		   ((u32)cb->window << tsk->snd_wscale) == tsk->snd_wnd) {
-		/*
-		 * A duplicate ACK: the peer got something after a hole.
-		 * Three of them mean a loss (fast retransmit, RFC 5681).
-		 */
-		if (++tsk->dupacks == 3 && !tsk->in_recovery)
-			ttp_enter_recovery(sk);
-	}
+	win = (u32)cb->window << tsk->snd_wscale;
+	ttp_ack_rcv(sk, cb->ack_seq,
+		    !len && !(fl & TTPF_FIN) && win == tsk->snd_wnd,
+		    skb_transport_header(skb) + TTP_HDR_LEN, &cb->opts);
 	/* Window update from the newest segment (RFC 793 SND.WL1/WL2). */
 	if (ttp_seq_before(tsk->snd_wl1, seq) ||
 	    (tsk->snd_wl1 == seq && !ttp_seq_before(cb->ack_seq, tsk->snd_wl2))) {
-		tsk->snd_wnd = (u32)cb->window << tsk->snd_wscale;
+		tsk->snd_wnd = win;
 		tsk->snd_wl1 = seq;
 		tsk->snd_wl2 = cb->ack_seq;
 	}
-	/* An answer from the peer: it is alive, whatever its window. */
-	tsk->retries = 0;
+	/* An answer from the peer: its window is worth probing further. */
+	if (tsk->probes) {
+		tsk->probes = 0;
+		if (tsk->snd_una == tsk->snd_nxt)
+			tsk->rtx_start = 0;
+	}
 	/* The ACK or the window may let more data go. */
-	ttp_recovery_xmit(sk);
-	if (tsk->send_head)
+	if (tsk->send_head || tsk->lost_out > tsk->retrans_out)
 		ttp_push(sk);
 
 	/* Our FIN is acknowledged when everything queued is. */
@@ -489,49 +663,59 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		}
 	}
 
-	/* 5. Data, in the states where the peer may still send. */
-	if (len && ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-				TTPF_STATE(TTP_FIN_WAIT1) |
-				TTPF_STATE(TTP_FIN_WAIT2))) {
-		if (sock_flag(sk, SOCK_DEAD) && !tsk->parent) {
-			/*
-			 * Data for a socket closed by its process (not one
-			 * waiting for accept(), also without a process): nobody
-			 * will read it, and the sender must know (RFC 2525).
-			 */
-			ttp_send_active_rst(sk, GFP_ATOMIC);
-			TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
-			ttp_transition(sk, TTP_EV_ABORT);
-			ttp_done(sk);
-			goto drop;
-		}
-		if (ttp_seq_after(seq, tsk->rcv_nxt)) {
-			/* A hole before it: dropped until reassembly. */
-			TTP_INC_STATS(net, TTP_MIB_OFOSEGS);
-			ttp_send_ack(sk);
-			goto drop;
-		}
-		if (!ttp_seq_after(seq + len, tsk->rcv_nxt)) {
-			TTP_INC_STATS(net, TTP_MIB_DUPSEGS);
-		} else {
-			if (!ttp_rcv_data(sk, skb)) {
-				ttp_send_ack(sk);	/* @skb is gone */
-				return;
-			}
-			queued = true;
-		}
+	/* 5. Data and FIN, in the states where the peer may still send. */
+	if (!(len || (fl & TTPF_FIN)) ||
+	    !ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+			  TTPF_STATE(TTP_FIN_WAIT1) |
+			  TTPF_STATE(TTP_FIN_WAIT2)))
+		goto drop;
+	if (len && sock_flag(sk, SOCK_DEAD) && !tsk->parent) {
+		/*
+		 * Data for a socket closed by its process (not one waiting
+		 * for accept(), also without a process): nobody will read
+		 * it, and the sender must know (RFC 2525).
+		 */
+		ttp_send_active_rst(sk, GFP_ATOMIC);
+		TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
+		ttp_transition(sk, TTP_EV_ABORT);
+		ttp_done(sk);
+		goto drop;
 	}
-
-	/* 6. FIN, once everything before it has arrived. */
-	fin_in_order = (fl & TTPF_FIN) && seq + len == tsk->rcv_nxt;
-	if (fin_in_order && ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-					 TTPF_STATE(TTP_FIN_WAIT1) |
-					 TTPF_STATE(TTP_FIN_WAIT2))) {
-		ttp_rcv_fin(sk);
-	} else if (len) {
+	if (ttp_seq_after(seq, tsk->rcv_nxt)) {
+		/* A hole before it: keep it, and say so at once. */
+		ttp_ofo_queue(sk, skb);
 		ttp_send_ack(sk);
+		return;
+	}
+	if (!ttp_seq_after(cb->q.end_seq, tsk->rcv_nxt)) {
+		/* All of it arrived before: the sender missed our ACK. */
+		if (len)
+			TTP_INC_STATS(net, TTP_MIB_DUPSEGS);
+		ttp_send_ack(sk);
+		goto drop;
 	}
 
+	had_ofo = !skb_queue_empty(&tsk->ofo_queue);
+	fin = fl & TTPF_FIN;
+	if (ttp_seq_after(seq + len, tsk->rcv_nxt)) {
+		if (!ttp_rcv_data(sk, skb)) {
+			ttp_send_ack(sk);	/* @skb is gone */
+			return;
+		}
+		queued = true;
+	}
+	if (!sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	if (fin) {
+		__skb_queue_purge(&tsk->ofo_queue);	/* nothing follows */
+		ttp_rcv_fin(sk);	/* it acknowledges */
+	} else if (had_ofo) {
+		/* At once, whatever filled: the sender is recovering. */
+		if (!ttp_ofo_drain(sk))
+			ttp_send_ack(sk);
+	} else {
+		ttp_ack_schedule(sk);
+	}
 	if (queued)
 		return;
 drop:

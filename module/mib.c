@@ -38,6 +38,13 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_DUPSEGS]		= "TtpInDupSegs",
 	[TTP_MIB_OFOSEGS]		= "TtpInOfoDrops",
 	[TTP_MIB_RCVQDROP]		= "TtpRcvQDrops",
+	[TTP_MIB_FASTRETRANS]		= "TtpFastRetrans",
+	[TTP_MIB_SACKRECOVERY]		= "TtpSackRecoveries",
+	[TTP_MIB_RENORECOVERY]		= "TtpRenoRecoveries",
+	[TTP_MIB_ZWPROBES]		= "TtpZeroWindowProbes",
+	[TTP_MIB_OFOQUEUED]		= "TtpInOfoSegs",
+	[TTP_MIB_DELAYEDACKS]		= "TtpDelayedAcks",
+	[TTP_MIB_SACKBLOCKS]		= "TtpInSackBlocks",
 };
 
 static int ttp_stats_show(struct seq_file *seq, void *v)

@@ -116,6 +116,8 @@ static void ttp_syn_options(struct sock *sk, struct ttp_opts *o, bool synack)
 	o->has_csum = 1;
 	/* A SYN offers algorithms; a SYN+ACK names the one chosen. */
 	o->csum_mask = synack ? 1 << tsk->csum_algo : tsk->csum_offer;
+	/* SACK if we offer it; in a SYN+ACK, if both did. */
+	o->sack_ok = synack ? !!(tsk->opts & TTPI_OPT_SACK) : tsk->sack_offer;
 }
 
 /*
@@ -128,7 +130,8 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	unsigned int optlen = 0;
+	struct ttp_sack_block sacks[TTP_MAX_SACKS];
+	unsigned int optlen = 0, nsacks = 0;
 	struct ttp_opts o;
 	struct ttphdr *th;
 	u32 win;
@@ -136,7 +139,16 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	if (flags & TTPF_SYN) {
 		ttp_syn_options(sk, &o, flags & TTPF_ACK);
 		optlen = ttp_options_len(&o);
+	} else if ((flags & (TTPF_ACK | TTPF_RST)) == TTPF_ACK &&
+		   (tsk->opts & TTPI_OPT_SACK) &&
+		   !skb_queue_empty(&tsk->ofo_queue)) {
+		/* What we hold beyond a hole (RFC 2018). */
+		nsacks = ttp_sack_blocks(sk, sacks);
+		optlen = nsacks ? TTP_SACK_SPACE(nsacks) : 0;
 	}
+	/* Whatever waited for an ACK has one now. */
+	if (flags & TTPF_ACK)
+		tsk->ack_pending = 0;
 	th = skb_push(skb, TTP_HDR_LEN + optlen);
 	skb_reset_transport_header(skb);
 	th->source = inet->inet_sport;
@@ -154,7 +166,9 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	} else {
 		th->window = htons(win >> tsk->rcv_wscale);
 	}
-	if (optlen)
+	if (nsacks)
+		ttp_write_sack((u8 *)(th + 1), sacks, nsacks);
+	else if (optlen)
 		ttp_write_options((u8 *)(th + 1), &o, optlen);
 	ttp_csum_fill(skb, th, skb->len, inet->inet_saddr, inet->inet_daddr,
 		      (flags & TTPF_SYN) ? TTP_CSUM_INET : tsk->csum_algo);
@@ -194,7 +208,7 @@ static int ttp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 		flags |= TTPF_PSH;
 	skb_set_owner_w(out, sk);
 	ttp_build_header(sk, out, cb->seq, flags);
-	cb->sent = jiffies;
+	cb->sent_us = ttp_clock_us();
 	return ttp_xmit(sk, out);
 }
 
@@ -222,6 +236,7 @@ static int ttp_queue_flag(struct sock *sk, u8 flag, gfp_t gfp)
 	TTP_SKB_CB(skb)->end_seq = tsk->write_seq + 1;
 	TTP_SKB_CB(skb)->flags = flag;
 	TTP_SKB_CB(skb)->retrans = 0;
+	TTP_SKB_CB(skb)->sacked = 0;
 	tsk->write_seq++;
 	ttp_queue_skb(sk, skb);
 	ttp_push(sk);
@@ -345,20 +360,73 @@ void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
 }
 
 /*
- * Send what the write queue holds and the peer's window admits.  SYN and
- * FIN-only segments go regardless of the window: they carry no data.
+ * ttp_retransmit_lost() - send again, oldest first, the segments taken for
+ * lost and not sent again yet, while the congestion window has room for
+ * them (RFC 6675 NextSeg() rule 1).  @force sends the first regardless:
+ * fast retransmit, and the timer's retransmission.
+ */
+void ttp_retransmit_lost(struct sock *sk, bool force)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+		u32 len = cb->end_seq - cb->seq;
+
+		if (skb == tsk->send_head || tsk->lost_out <= tsk->retrans_out)
+			break;
+		if ((cb->sacked & (TTP_LOST | TTP_RETRANS)) != TTP_LOST)
+			continue;
+		if (!force && ttp_in_flight(tsk) + len > tsk->cc.cwnd)
+			break;
+		if (ttp_transmit_queued(sk, skb))
+			break;	/* no memory: the timer will try again */
+		force = false;
+		cb->sacked |= TTP_RETRANS;
+		tsk->retrans_out += len;
+		if (cb->retrans < U8_MAX)
+			cb->retrans++;
+		tsk->total_retrans++;
+		TTP_INC_STATS(net, TTP_MIB_RETRANSSEGS);
+		if (tsk->ca_state == TTP_CA_RECOVERY)
+			TTP_INC_STATS(net, TTP_MIB_FASTRETRANS);
+	}
+}
+
+/*
+ * Send what the write queue holds as far as the windows admit: first what
+ * is lost, then new segments while both the peer's window (flow control)
+ * and the congestion window have room.  SYN and FIN-only segments go
+ * regardless: they carry no data.  With nothing in flight and a window
+ * open but narrower than the next segment, the segment goes anyway: it
+ * starts inside the window, which the receiver accepts, and waiting for a
+ * wider window could wait forever (the receiver's silly window syndrome
+ * avoidance, RFC 1122 4.2.3.3, may never widen it).
  */
 void ttp_push(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct sk_buff *skb;
 
+	if (tsk->lost_out > tsk->retrans_out)
+		ttp_retransmit_lost(sk, false);
 	while ((skb = tsk->send_head)) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+		bool idle = tsk->snd_una == tsk->snd_nxt;
 
-		if (skb->len &&
-		    ttp_seq_after(cb->seq + skb->len, tsk->snd_una + tsk->snd_wnd))
-			break;	/* window full: the timer probes if it is 0 */
+		if (skb->len) {
+			if (ttp_seq_after(cb->seq + skb->len,
+					  tsk->snd_una + tsk->snd_wnd) &&
+			    !(idle && tsk->snd_wnd))
+				break;	/* flow control; 0: the timer probes */
+			if (!idle && ttp_in_flight(tsk) + skb->len >
+				     tsk->cc.cwnd) {
+				tsk->cwnd_limited = 1;
+				break;
+			}
+		}
 		if (ttp_transmit_queued(sk, skb))
 			break;	/* no memory: the timer will try again */
 		if (ttp_seq_after(cb->end_seq, tsk->snd_nxt))
@@ -370,119 +438,49 @@ void ttp_push(struct sock *sk)
 		ttp_arm_rtx(sk);
 }
 
-/* Does the peer's window leave no room for the oldest queued segment? */
+/* Is nothing in flight and the peer's window closed to the next segment? */
 bool ttp_window_closed(const struct sock *sk)
 {
 	const struct ttp_sock *tsk = ttp_sk(sk);
-	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	return skb && skb->len &&
-	       ttp_seq_after(TTP_SKB_CB(skb)->seq + skb->len,
-			     tsk->snd_una + tsk->snd_wnd);
+	return tsk->send_head && tsk->snd_una == tsk->snd_nxt &&
+	       tsk->send_head->len && !tsk->snd_wnd;
 }
 
-/* Send send_head whatever the window: a zero-window probe. */
-static int ttp_send_probe(struct sock *sk)
+/*
+ * A zero-window probe (RFC 1122 4.2.2.17): one byte the peer has already
+ * acknowledged, at snd_una - 1, which any receiver answers with an ACK
+ * carrying its window, and none can take for data.  It holds no sequence
+ * space, so that the real data waits in the write queue for the window.
+ */
+void ttp_send_window_probe(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
-	struct sk_buff *skb = tsk->send_head;
-	int err = ttp_transmit_queued(sk, skb);
+	struct sk_buff *skb = alloc_skb(TTP_MAX_HEADER + 1, GFP_ATOMIC);
 
-	if (err)
-		return err;
-	/* It is sent now: if the peer drops it, it is retransmitted. */
-	tsk->snd_nxt = TTP_SKB_CB(skb)->end_seq;
-	tsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
-			 NULL : skb_queue_next(&sk->sk_write_queue, skb);
-	return 0;
+	if (!skb)
+		return;
+	skb_reserve(skb, TTP_MAX_HEADER);
+	skb_put_zero(skb, 1);
+	skb_set_owner_w(skb, sk);
+	ttp_build_header(sk, skb, tsk->snd_una - 1, TTPF_ACK);
+	TTP_INC_STATS(sock_net(sk), TTP_MIB_ZWPROBES);
+	ttp_xmit(sk, skb);
 }
 
-/* Send again the oldest unacknowledged segment (timer, recovery). */
+/* Send again the oldest unacknowledged segment: a SYN or a SYN+ACK. */
 int ttp_retransmit_head(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	int err;
 
-	if (!skb)
+	if (!skb || skb == ttp_sk(sk)->send_head)
 		return 0;
-	if (skb == ttp_sk(sk)->send_head)
-		return ttp_send_probe(sk);	/* nothing in flight yet */
-	/* Sent already: this sends it again, as a probe if need be. */
-	TTP_SKB_CB(skb)->retrans++;
-	TTP_INC_STATS(sock_net(sk), TTP_MIB_RETRANSSEGS);
-	return ttp_transmit_queued(sk, skb);
-}
-
-/*
- * Loss recovery, go-back-N: a loss was detected (timer, or three duplicate
- * ACKs), and a TTP receiver keeps no out-of-order data, so everything in
- * flight after the lost segment was dropped too.  Resend all of it, as the
- * window allows, once; new data follows.
- */
-void ttp_enter_recovery(struct sock *sk)
-{
-	struct ttp_sock *tsk = ttp_sk(sk);
-
-	tsk->in_recovery = 1;
-	tsk->recover = tsk->snd_nxt;
-	tsk->rtx_seq = tsk->snd_una;
-	ttp_recovery_xmit(sk);
-}
-
-void ttp_recovery_xmit(struct sock *sk)
-{
-	struct ttp_sock *tsk = ttp_sk(sk);
-	struct sk_buff *skb;
-
-	if (!tsk->in_recovery)
-		return;
-	skb_queue_walk(&sk->sk_write_queue, skb) {
-		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-
-		if (skb == tsk->send_head ||
-		    !ttp_seq_before(cb->seq, tsk->recover))
-			break;
-		if (ttp_seq_before(cb->seq, tsk->rtx_seq))
-			continue;	/* resent in this round already */
-		if (skb->len && ttp_seq_after(cb->seq + skb->len,
-					      tsk->snd_una + tsk->snd_wnd))
-			break;
-		if (ttp_transmit_queued(sk, skb))
-			break;
-		cb->retrans++;
+	err = ttp_transmit_queued(sk, skb);
+	if (!err) {
+		TTP_SKB_CB(skb)->retrans++;
+		ttp_sk(sk)->total_retrans++;
 		TTP_INC_STATS(sock_net(sk), TTP_MIB_RETRANSSEGS);
-		tsk->rtx_seq = cb->end_seq;
 	}
-}
-
-/*
- * The peer acknowledged everything before @ack (snd_una < ack <= snd_nxt):
- * free the segments that are wholly acknowledged.
- */
-void ttp_ack_update(struct sock *sk, u32 ack)
-{
-	struct ttp_sock *tsk = ttp_sk(sk);
-	struct sk_buff *skb;
-
-	while ((skb = skb_peek(&sk->sk_write_queue)) &&
-	       skb != tsk->send_head &&
-	       !ttp_seq_after(TTP_SKB_CB(skb)->end_seq, ack)) {
-		__skb_unlink(skb, &sk->sk_write_queue);
-		sk_wmem_queued_add(sk, -skb->truesize);
-		kfree_skb(skb);
-	}
-	tsk->snd_una = ack;
-	tsk->dupacks = 0;
-	if (tsk->in_recovery && !ttp_seq_before(ack, tsk->recover))
-		tsk->in_recovery = 0;
-	else if (tsk->in_recovery && ttp_seq_before(tsk->rtx_seq, ack))
-		tsk->rtx_seq = ack;
-	tsk->retries = 0;
-	tsk->rtx_start = 0;
-	/* Progress ends any backoff (the RTT estimator will refine this). */
-	tsk->rto = msecs_to_jiffies(READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.rto_initial_ms));
-	if (tsk->snd_una == tsk->snd_nxt && !tsk->send_head)
-		sk_stop_timer(sk, &tsk->rtx_timer);
-	else
-		sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
-	sk->sk_write_space(sk);
+	return err;
 }

@@ -26,6 +26,7 @@ static void ttp_destroy(struct sock *sk)
 	ttp_clear_timers(sk);
 	ttp_unhash(sk);
 	__skb_queue_purge(&sk->sk_receive_queue);
+	__skb_queue_purge(&ttp_sk(sk)->ofo_queue);
 	while (!skb_queue_empty(&sk->sk_write_queue)) {
 		struct sk_buff *skb = __skb_dequeue(&sk->sk_write_queue);
 
@@ -61,6 +62,8 @@ void ttp_done(struct sock *sk)
 	if (sk->sk_state != TTP_CLOSED)
 		inet_sk_set_state(sk, TTP_CLOSED);
 	ttp_clear_timers(sk);
+	/* Out-of-order data will never be in order now. */
+	__skb_queue_purge(&ttp_sk(sk)->ofo_queue);
 	/* A connection's 4-tuple is free again. */
 	ttp_release_port(sk);
 	sk->sk_shutdown = SHUTDOWN_MASK;
@@ -127,6 +130,9 @@ static void ttp_init_sock_state(struct sock *sk)
 	tsk->csum_offer = 1 << TTP_CSUM_INET;
 	if (READ_ONCE(tn->sysctl.crc32c))
 		tsk->csum_offer |= 1 << TTP_CSUM_CRC32C;
+	tsk->sack_offer = !!READ_ONCE(tn->sysctl.sack);
+	skb_queue_head_init(&tsk->ofo_queue);
+	ttp_cc_init(&tsk->cc, tsk->mss);
 	ttp_init_timers(sk);
 	sock_prot_inuse_add(sock_net(sk), &ttp_prot, 1);
 }
@@ -160,6 +166,7 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 	tsk->nodelay = ptsk->nodelay;
 	tsk->mss_clamp = ptsk->mss_clamp;
 	tsk->csum_offer = ptsk->csum_offer;
+	tsk->sack_offer = ptsk->sack_offer;
 	tsk->user_timeout = ptsk->user_timeout;
 	tsk->syn_retries = ptsk->syn_retries;
 	/* No process holds it until accept(): an orphan until then. */
@@ -825,6 +832,7 @@ static int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			TTP_SKB_CB(skb)->end_seq = tsk->write_seq;
 			TTP_SKB_CB(skb)->flags = 0;
 			TTP_SKB_CB(skb)->retrans = 0;
+			TTP_SKB_CB(skb)->sacked = 0;
 			ttp_queue_skb(sk, skb);
 			room = tsk->mss;
 		}
@@ -1133,6 +1141,24 @@ static void ttp_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_rcv_wscale = tsk->rcv_wscale;
 	info->ttpi_mss = tsk->mss;
 	info->ttpi_options = tsk->opts;
+	info->ttpi_rto = jiffies_to_usecs(tsk->rto);
+	info->ttpi_rtt = tsk->rtt.srtt_us;
+	info->ttpi_rttvar = tsk->rtt.rttvar_us;
+	info->ttpi_snd_cwnd = tsk->cc.cwnd;
+	info->ttpi_snd_ssthresh = tsk->cc.ssthresh;
+	info->ttpi_snd_wnd = tsk->snd_wnd;
+	info->ttpi_rcv_wnd = tsk->rcv_wnd;
+	info->ttpi_unacked = tsk->snd_nxt - tsk->snd_una;
+	info->ttpi_sacked = tsk->sacked_out;
+	info->ttpi_lost = tsk->lost_out;
+	info->ttpi_retrans = tsk->retrans_out;
+	info->ttpi_total_retrans = tsk->total_retrans;
+	info->ttpi_backoff = max(tsk->retries, tsk->probes);
+	info->ttpi_ca_state = tsk->ca_state;
+	info->ttpi_bytes_acked = tsk->bytes_acked;
+	info->ttpi_bytes_received = tsk->bytes_received;
+	info->ttpi_rcv_ofo = tsk->rcv_ofo;
+	info->ttpi_snd_mss = tsk->mss;
 }
 
 static int ttp_getsockopt(struct socket *sock, int level, int optname,

@@ -16,6 +16,7 @@ static int ttp_ms_max = 3600 * 1000;
 static int ttp_mss_min = TTP_MIN_MSS;
 static int ttp_mss_max = 65535;
 static int ttp_backlog_max = 65535;
+static int ttp_delack_max = 500;	/* RFC 1122 4.2.3.2 */
 
 void ttp_sysctl_defaults(struct ttp_sysctl *s)
 {
@@ -31,6 +32,8 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->rto_initial_ms = 1000;
 	s->crc32c = 1;
 	s->default_mss = 536;
+	s->sack = 1;
+	s->delack_ms = 40;
 }
 
 /*
@@ -136,6 +139,24 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= &ttp_mss_min,
 		.extra2		= &ttp_mss_max,
+	},
+	{
+		.procname	= "sack",
+		.data		= (void *)offsetof(struct ttp_sysctl, sack),
+		.maxlen		= sizeof_field(struct ttp_sysctl, sack),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "delack_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, delack_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, delack_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_delack_max,
 	},
 	{ }
 };

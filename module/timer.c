@@ -3,11 +3,16 @@
  * TTP timers.
  *
  * rtx_timer: retransmission of the oldest unacknowledged segment (SYN,
- *	data or FIN), with exponential backoff; with nothing in flight but
- *	data waiting behind a zero window, it probes that window instead.
- *	Too many expiries without progress end the connection (ETIMEDOUT).
+ *	data or FIN) and loss recovery from a window of one segment
+ *	(recovery.c), with exponential backoff; with nothing in flight but
+ *	data waiting behind a zero window, it is the persist timer and
+ *	probes that window instead.  Too many expiries without progress
+ *	(retries), or probes without an answer (probes), end the connection
+ *	(ETIMEDOUT).
  * misc_timer: the end of TIME_WAIT, and of FIN_WAIT2 for a socket no
  *	process holds any more.
+ * delack_timer: an ACK that waited for a second segment (or for data to
+ *	ride on) and waited long enough.
  *
  * A pending timer holds a reference on its socket (sk_reset_timer()), which
  * the handler drops.  A handler that finds the socket locked by a process
@@ -42,13 +47,14 @@ static bool ttp_retries_exhausted(struct sock *sk)
 	    time_after_eq(jiffies, tsk->rtx_start +
 			  msecs_to_jiffies(tsk->user_timeout)))
 		return true;
-	return tsk->retries > limit;
+	return tsk->retries > limit || tsk->probes > limit;
 }
 
 static void ttp_rtx_expired(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct net *net = sock_net(sk);
+	bool probe;
 	u32 rto_max;
 
 	if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) | TTPF_STATE(TTP_LISTEN) |
@@ -56,10 +62,27 @@ static void ttp_rtx_expired(struct sock *sk)
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;
 
-	if (!tsk->rtx_start)
+	/* Nothing in flight, data waiting: the persist timer's turn. */
+	probe = ttp_window_closed(sk);
+	if (!tsk->rtx_start) {
+		struct sk_buff *head = skb_peek(&sk->sk_write_queue);
+		u32 age = ttp_clock_us() - TTP_SKB_CB(head)->sent_us;
+
+		/* TTP_USER_TIMEOUT counts from the first send of the data
+		 * the peer does not acknowledge, or from the first probe.
+		 */
 		tsk->rtx_start = jiffies;
-	tsk->retries++;
-	TTP_INC_STATS(net, TTP_MIB_TIMEOUTS);
+		if (!probe && head != tsk->send_head)
+			tsk->rtx_start -= min_t(unsigned long,
+						usecs_to_jiffies(age),
+						jiffies - INITIAL_JIFFIES);
+	}
+	if (probe) {
+		tsk->probes++;
+	} else {
+		tsk->retries++;
+		TTP_INC_STATS(net, TTP_MIB_TIMEOUTS);
+	}
 	if (ttp_retries_exhausted(sk)) {
 		if (sk->sk_state == TTP_SYN_SENT)
 			TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
@@ -69,11 +92,15 @@ static void ttp_rtx_expired(struct sock *sk)
 		return;
 	}
 
-	if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
-			 TTPF_STATE(TTP_SYN_RECV)) || ttp_window_closed(sk))
-		ttp_retransmit_head(sk);	/* SYN, or a window probe */
+	if (probe)
+		ttp_send_window_probe(sk);
+	else if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
+			      TTPF_STATE(TTP_SYN_RECV)))
+		ttp_retransmit_head(sk);
+	else if (tsk->snd_una != tsk->snd_nxt)
+		ttp_enter_loss(sk);
 	else
-		ttp_enter_recovery(sk);
+		ttp_push(sk);	/* nothing in flight: send what waits */
 	rto_max = msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->rto_max_ms));
 	tsk->rto = min(tsk->rto * 2, rto_max);
 	sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
@@ -110,16 +137,48 @@ static void ttp_misc_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+static void ttp_delack_timer(struct timer_list *t)
+{
+	struct ttp_sock *tsk = from_timer(tsk, t, delack_timer);
+	struct sock *sk = &tsk->inet.sk;
+
+	bh_lock_sock(sk);
+	if (sock_owned_by_user(sk)) {
+		sk_reset_timer(sk, &tsk->delack_timer,
+			       jiffies + TTP_TIMER_RETRY);
+	} else if (tsk->ack_pending &&
+		   ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+				TTPF_STATE(TTP_FIN_WAIT1) |
+				TTPF_STATE(TTP_FIN_WAIT2))) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_DELAYEDACKS);
+		ttp_send_ack(sk);
+	}
+	bh_unlock_sock(sk);
+	sock_put(sk);
+}
+
 void ttp_init_timers(struct sock *sk)
 {
 	timer_setup(&ttp_sk(sk)->rtx_timer, ttp_rtx_timer, 0);
 	timer_setup(&ttp_sk(sk)->misc_timer, ttp_misc_timer, 0);
+	timer_setup(&ttp_sk(sk)->delack_timer, ttp_delack_timer, 0);
 }
 
 void ttp_clear_timers(struct sock *sk)
 {
 	sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
 	sk_stop_timer(sk, &ttp_sk(sk)->misc_timer);
+	sk_stop_timer(sk, &ttp_sk(sk)->delack_timer);
+}
+
+/* An ACK is owed: send it within delack_ms unless data takes it first. */
+void ttp_arm_delack(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (!timer_pending(&tsk->delack_timer))
+		sk_reset_timer(sk, &tsk->delack_timer, jiffies +
+			       msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->delack_ms)));
 }
 
 /* Start the retransmission timer unless it runs already. */

@@ -27,6 +27,7 @@
 #include <net/sock.h>
 #include <uapi/linux/ttp.h>
 
+#include "cc.h"
 #include "compat.h"
 #include "wire.h"
 
@@ -60,6 +61,13 @@ enum ttp_mib_field {
 	TTP_MIB_DUPSEGS,	/* TtpInDupSegs: data received twice */
 	TTP_MIB_OFOSEGS,	/* TtpInOfoDrops: out-of-order data dropped */
 	TTP_MIB_RCVQDROP,	/* TtpRcvQDrops: data dropped, no buffer */
+	TTP_MIB_FASTRETRANS,	/* TtpFastRetrans: sent again in recovery */
+	TTP_MIB_SACKRECOVERY,	/* TtpSackRecoveries: recoveries with SACK */
+	TTP_MIB_RENORECOVERY,	/* TtpRenoRecoveries: recoveries without */
+	TTP_MIB_ZWPROBES,	/* TtpZeroWindowProbes: persist probes sent */
+	TTP_MIB_OFOQUEUED,	/* TtpInOfoSegs: out-of-order data queued */
+	TTP_MIB_DELAYEDACKS,	/* TtpDelayedAcks: ACKs sent by the timer */
+	TTP_MIB_SACKBLOCKS,	/* TtpInSackBlocks: SACK blocks accepted */
 	TTP_MIB_MAX
 };
 
@@ -93,6 +101,8 @@ struct ttp_sysctl {
 	int	rto_initial_ms;		/* rto_initial_ms */
 	int	crc32c;			/* offer CRC32C in handshakes */
 	int	default_mss;		/* mss when the peer says nothing */
+	int	sack;			/* offer SACK in handshakes */
+	int	delack_ms;		/* longest an ACK waits for company */
 };
 
 /* State of TTP in one network namespace. */
@@ -108,10 +118,16 @@ struct ttp_net {
 struct ttp_skb_cb {
 	u32	seq;		/* first sequence number */
 	u32	end_seq;	/* seq + data + SYN + FIN */
+	u32	sent_us;	/* ttp_clock_us() of the last transmission */
 	u8	flags;		/* TTPF_SYN / TTPF_FIN carried */
 	u8	retrans;	/* times sent again */
-	unsigned long sent;	/* jiffies of the last transmission */
+	u8	sacked;		/* TTP_SACKED, TTP_LOST, TTP_RETRANS */
 };
+
+/* The scoreboard of a sent segment (ttp_skb_cb.sacked). */
+#define TTP_SACKED	0x01	/* the peer holds it (SACK) */
+#define TTP_LOST	0x02	/* taken for lost: to be sent again */
+#define TTP_RETRANS	0x04	/* sent again, in flight (retrans_out) */
 
 #define TTP_SKB_CB(skb)	((struct ttp_skb_cb *)&((skb)->cb[0]))
 
@@ -149,17 +165,38 @@ struct ttp_sock {
 	u8	csum_offer;	/* algorithms offered in our SYN */
 	u16	opts;		/* TTPI_OPT_* */
 
-	/* Retransmission (timer.c). */
+	/* Retransmission (timer.c) and round-trip time (cc.c). */
 	struct timer_list rtx_timer;	/* SYN, data, FIN, zero-window probe */
 	struct timer_list misc_timer;	/* TIME_WAIT, FIN_WAIT2 of orphans */
-	u32	rto;		/* jiffies */
-	u32	recover;	/* snd_nxt when loss recovery began */
-	u32	rtx_seq;	/* recovery: next sequence number to resend */
-	u8	dupacks;	/* duplicate ACKs in a row */
+	struct timer_list delack_timer;	/* delayed ACK */
+	struct ttp_rtt	rtt;		/* SRTT, RTTVAR (cc.c) */
+	u32	rto;		/* jiffies, backed off */
 	u8	retries;	/* expiries since the last progress */
+	u8	probes;		/* zero-window probes since an answer */
 	u8	syn_retries;	/* TTP_SYNCNT, 0 = sysctl */
 	u32	user_timeout;	/* TTP_USER_TIMEOUT, ms, 0 = retries */
-	unsigned long	rtx_start;	/* jiffies of the first unanswered try */
+	unsigned long	rtx_start;	/* jiffies: first send of what the
+					 * timer resends, 0 = none
+					 */
+
+	/* Congestion control and loss recovery (cc.c, output.c). */
+	struct ttp_cc	cc;		/* cwnd, ssthresh */
+	u8	ca_state;	/* TTP_CA_* */
+	u8	dupacks;	/* duplicate ACKs in a row */
+	u32	recover;	/* snd_nxt when recovery began */
+	u32	sacked_out;	/* bytes in flight the peer SACKed */
+	u32	lost_out;	/* bytes in flight taken for lost */
+	u32	retrans_out;	/* bytes sent again and in flight */
+	u32	highest_sack;	/* end of the highest SACKed segment */
+	u32	total_retrans;	/* segments sent again, in all */
+	u64	bytes_acked;	/* payload acknowledged */
+
+	/* Receiver: reassembly and ACKs (input.c). */
+	struct sk_buff_head ofo_queue;	/* out-of-order data, by seq */
+	u32	ofo_last;	/* seq of the last segment put there */
+	u32	rcv_ofo;	/* segments that arrived out of order */
+	u64	bytes_received;	/* payload received in order */
+	u8	ack_pending;	/* full segments not acknowledged yet */
 
 	/* Listener and its children (table.c, input.c). */
 	spinlock_t	accept_lock;	/* the two queues below */
@@ -170,11 +207,12 @@ struct ttp_sock {
 	struct sock	*parent;	/* listener of a child, until accept */
 
 	u8	nodelay:1,
-		in_recovery:1,	/* resending what was in flight at a loss */
+		cwnd_limited:1,	/* the last push stopped at cwnd */
 		in_accept_queue:1,	/* child_node is on accept_queue */
 		hashed:1,	/* in ehash or lhash */
 		bound:1,	/* in bhash */
-		linger_abort:1;	/* close() sent RST: report ECONNRESET */
+		linger_abort:1,	/* close() sent RST: report ECONNRESET */
+		sack_offer:1;	/* offer SACK in our SYN */
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
@@ -195,6 +233,27 @@ static inline u32 ttp_outq(const struct ttp_sock *tsk)
 	return tsk->write_seq - tsk->snd_una;
 }
 
+/*
+ * Sequence space in flight (RFC 6675 "pipe"): sent and not acknowledged,
+ * less what the peer SACKed and what is lost, plus what was sent again.
+ */
+static inline u32 ttp_in_flight(const struct ttp_sock *tsk)
+{
+	s64 n = (s64)(tsk->snd_nxt - tsk->snd_una) - tsk->sacked_out -
+		tsk->lost_out + tsk->retrans_out;
+
+	return n > 0 ? n : 0;
+}
+
+/* The clock of round-trip samples (ttp_skb_cb.sent_us): microseconds. */
+static inline u32 ttp_clock_us(void)
+{
+	return div_u64(ktime_get_ns(), NSEC_PER_USEC);
+}
+
+/* Duplicate ACKs, or segments SACKed above a hole, that mean a loss. */
+#define TTP_DUPTHRESH	3
+
 /* mib.c */
 extern unsigned int ttp_net_id;
 
@@ -205,6 +264,8 @@ static inline struct ttp_net *ttp_pernet(const struct net *net)
 
 #define TTP_INC_STATS(net, field) \
 	SNMP_INC_STATS(ttp_pernet(net)->mib, field)
+#define TTP_ADD_STATS(net, field, n) \
+	SNMP_ADD_STATS(ttp_pernet(net)->mib, field, n)
 
 int ttp_pernet_register(void);
 void ttp_pernet_unregister(void);
@@ -260,6 +321,13 @@ void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
 		   __be32 saddr, __be32 daddr, u8 algo);
 bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 
+/* recovery.c */
+void ttp_update_rto(struct sock *sk);
+u32 ttp_ack_update(struct sock *sk, u32 ack);
+void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
+		 const struct ttp_opts *o);
+void ttp_enter_loss(struct sock *sk);
+
 /* output.c */
 u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u16 ttp_route_mss(struct sock *sk);
@@ -273,22 +341,23 @@ void ttp_send_active_rst(struct sock *sk, gfp_t gfp);
 void ttp_send_reset_reply(struct net *net, struct sk_buff *skb);
 void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
+void ttp_retransmit_lost(struct sock *sk, bool force);
 bool ttp_window_closed(const struct sock *sk);
-void ttp_enter_recovery(struct sock *sk);
-void ttp_recovery_xmit(struct sock *sk);
+void ttp_send_window_probe(struct sock *sk);
 void ttp_queue_skb(struct sock *sk, struct sk_buff *skb);
-void ttp_ack_update(struct sock *sk, u32 ack);
 
 /* timer.c */
 void ttp_init_timers(struct sock *sk);
 void ttp_clear_timers(struct sock *sk);
 void ttp_arm_rtx(struct sock *sk);
 void ttp_arm_misc(struct sock *sk, unsigned int ms);
+void ttp_arm_delack(struct sock *sk);
 
 /* input.c */
 int ttp_v4_rcv(struct sk_buff *skb);
 int ttp_v4_err(struct sk_buff *skb, u32 info);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b);
 
 /* socket.c */
 extern struct proto ttp_prot;

@@ -4,7 +4,8 @@
  *
  * Parsing is where bytes from the wire meet the kernel, so every length is
  * checked before it is used: an option must fit in the header it came in,
- * and an option TTP knows must have exactly its length.  Unknown kinds are
+ * and an option TTP knows must have exactly its length (a SACK option: a
+ * whole number of blocks, one to four).  Unknown kinds are
  * skipped by their length, so that later versions can add options.
  */
 #include <linux/errno.h>
@@ -63,6 +64,16 @@ int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out)
 				return -EINVAL;
 			out->sack_ok = 1;
 			break;
+		case TTPOPT_SACK:
+			/* One to four whole blocks, and one option of them. */
+			if (olen < 2 + TTPOLEN_SACK_BLOCK ||
+			    (olen - 2) % TTPOLEN_SACK_BLOCK ||
+			    (olen - 2) / TTPOLEN_SACK_BLOCK > TTP_MAX_SACKS ||
+			    out->num_sacks)
+				return -EINVAL;
+			out->num_sacks = (olen - 2) / TTPOLEN_SACK_BLOCK;
+			out->sack_off = i + 2;
+			break;
 		default:
 			break;
 		}
@@ -114,4 +125,29 @@ void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
 	}
 	while (p < opt + len)
 		*p++ = TTPOPT_NOP;
+}
+
+/* Block @i of the SACK option that ttp_parse_options() found in @opt. */
+void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
+		   struct ttp_sack_block *b)
+{
+	const u8 *p = opt + o->sack_off + i * TTPOLEN_SACK_BLOCK;
+
+	b->start = get_unaligned_be32(p);
+	b->end = get_unaligned_be32(p + 4);
+}
+
+/* Write a SACK option of @n blocks: TTP_SACK_SPACE(@n) bytes at @opt. */
+void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n)
+{
+	unsigned int i;
+
+	*opt++ = TTPOPT_NOP;
+	*opt++ = TTPOPT_NOP;
+	*opt++ = TTPOPT_SACK;
+	*opt++ = 2 + n * TTPOLEN_SACK_BLOCK;
+	for (i = 0; i < n; i++, opt += TTPOLEN_SACK_BLOCK) {
+		put_unaligned_be32(b[i].start, opt);
+		put_unaligned_be32(b[i].end, opt + 4);
+	}
 }

@@ -68,6 +68,10 @@ enum {
 #define TTPOLEN_WSCALE		3
 #define TTPOLEN_CSUM		3
 #define TTPOLEN_SACK_OK		2
+#define TTPOLEN_SACK_BLOCK	8	/* per block: start, end */
+#define TTP_MAX_SACKS		4	/* blocks that fit the options */
+/* Space a SACK option of @n blocks takes: two NOPs, kind, length, blocks. */
+#define TTP_SACK_SPACE(n)	(4 + (n) * TTPOLEN_SACK_BLOCK)
 
 #define TTP_MAX_WSCALE		14
 #define TTP_MIN_MSS		64
@@ -75,15 +79,27 @@ enum {
 /* Bits of the TTPOPT_CSUM value: 1 << TTP_CSUM_* */
 #define TTP_CSUM_MASK_ALL	((1 << TTP_CSUM_INET) | (1 << TTP_CSUM_CRC32C))
 
-/* What the options of one segment said.  has_* tell which were present. */
+/*
+ * What the options of one segment said.  has_* tell which were present.
+ * SACK blocks stay in the header: num_sacks of them, from byte sack_off of
+ * the options (read them with ttp_read_sack()).
+ */
 struct ttp_opts {
 	u16	mss;
 	u8	wscale;
 	u8	csum_mask;	/* TTPOPT_CSUM value */
+	u8	num_sacks;
+	u8	sack_off;
 	u8	has_mss:1,
 		has_wscale:1,
 		has_csum:1,
 		sack_ok:1;
+};
+
+/* A block of a SACK option: the peer holds [start, end). */
+struct ttp_sack_block {
+	u32	start;
+	u32	end;
 };
 
 static inline unsigned int ttp_hdr_version(const struct ttphdr *th)
@@ -99,6 +115,9 @@ static inline unsigned int ttp_hdr_len(const struct ttphdr *th)
 int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out);
 unsigned int ttp_options_len(const struct ttp_opts *o);
 void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len);
+void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
+		   struct ttp_sack_block *b);
+void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n);
 
 /* Sequence arithmetic, modulo 2^32 (RFC 1982). */
 static inline bool ttp_seq_before(u32 a, u32 b)

@@ -98,6 +98,37 @@ struct ttp_info {
 	__u8	ttpi_rcv_wscale;	/* shift of the windows we send */
 	__u16	ttpi_mss;		/* negotiated maximum segment size */
 	__u16	ttpi_options;		/* TTPI_OPT_* negotiated */
+
+	/* Sender: round trip, timer and congestion (Documentation/protocol.rst). */
+	__u32	ttpi_rto;		/* retransmission timeout, us */
+	__u32	ttpi_rtt;		/* smoothed round-trip time (SRTT), us */
+	__u32	ttpi_rttvar;		/* its mean deviation (RTTVAR), us */
+	__u32	ttpi_snd_cwnd;		/* congestion window, bytes */
+	__u32	ttpi_snd_ssthresh;	/* slow start threshold, bytes;
+					 * 0xffffffff until the first loss
+					 */
+	__u32	ttpi_snd_wnd;		/* window the peer advertised, bytes */
+	__u32	ttpi_rcv_wnd;		/* window we last advertised, bytes */
+	__u32	ttpi_unacked;		/* bytes sent, not yet acknowledged */
+	__u32	ttpi_sacked;		/* of those: selectively acknowledged */
+	__u32	ttpi_lost;		/* of those: taken for lost */
+	__u32	ttpi_retrans;		/* of those: sent again, unacknowledged */
+	__u32	ttpi_total_retrans;	/* segments sent again, in all */
+	__u32	ttpi_backoff;		/* timer expiries since the last progress */
+	__u8	ttpi_ca_state;		/* TTP_CA_* */
+	__u8	ttpi_pad[3];
+	__u64	ttpi_bytes_acked;	/* payload the peer acknowledged */
+	__u64	ttpi_bytes_received;	/* payload received in order */
+	__u32	ttpi_rcv_ofo;		/* segments received out of order */
+	__u32	ttpi_snd_mss;		/* = ttpi_mss, as a 32-bit field */
+};
+
+/* Congestion states of a sender (ttpi_ca_state). */
+enum {
+	TTP_CA_OPEN = 0,	/* no loss suspected */
+	TTP_CA_DISORDER,	/* duplicate ACKs or SACKs: reordering or loss */
+	TTP_CA_RECOVERY,	/* fast retransmit and fast recovery */
+	TTP_CA_LOSS,		/* after a retransmission timeout */
 };
 
 #define TTPI_OPT_WSCALE		0x0001

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Round-trip time estimation and congestion control arithmetic (cc.h).
+ *
+ * The socket code decides when these run: a round-trip sample is taken
+ * only from a segment sent once (Karn's algorithm); the window grows on
+ * ACKs of new data outside recovery and shrinks on loss.
+ */
+#include <linux/kernel.h>
+#include <linux/minmax.h>
+
+#include "cc.h"
+
+/*
+ * ttp_rtt_sample() - fold one measured round trip into SRTT and RTTVAR
+ * (RFC 6298 2.2 and 2.3: alpha 1/8, beta 1/4).
+ */
+void ttp_rtt_sample(struct ttp_rtt *r, u32 sample_us)
+{
+	u32 delta;
+
+	sample_us = max(sample_us, 1U);
+	if (!r->srtt_us) {
+		r->srtt_us = sample_us;
+		r->rttvar_us = sample_us / 2;
+		return;
+	}
+	delta = r->srtt_us > sample_us ? r->srtt_us - sample_us :
+					 sample_us - r->srtt_us;
+	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
+	r->srtt_us = r->srtt_us - r->srtt_us / 8 + sample_us / 8;
+}
+
+/*
+ * ttp_rtt_rto_us() - RTO = SRTT + max(G, 4 * RTTVAR), within [min, max]
+ * (RFC 6298 2.4, 2.5).  Without a sample yet, @max_us is no answer: the
+ * caller keeps its initial RTO then.
+ */
+u32 ttp_rtt_rto_us(const struct ttp_rtt *r, u32 granularity_us, u32 min_us,
+		   u32 max_us)
+{
+	u64 rto = (u64)r->srtt_us + max_t(u64, granularity_us,
+					  4ULL * r->rttvar_us);
+
+	return clamp_t(u64, rto, min_us, max_us);
+}
+
+/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)). */
+u32 ttp_cc_initial_window(u32 mss)
+{
+	return min(10 * mss, max(2 * mss, 14600U));
+}
+
+void ttp_cc_init(struct ttp_cc *cc, u32 mss)
+{
+	cc->cwnd = ttp_cc_initial_window(mss);
+	cc->ssthresh = U32_MAX;
+	cc->acked_acc = 0;
+}
+
+/*
+ * ttp_cc_on_ack() - @acked new bytes were acknowledged while the window
+ * limited the sender.  Slow start below ssthresh grows the window by what
+ * was acknowledged, at most 2 MSS an ACK (RFC 3465, L = 2); congestion
+ * avoidance above it by one MSS per window acknowledged (RFC 5681 3.1).
+ */
+void ttp_cc_on_ack(struct ttp_cc *cc, u32 acked, u32 mss)
+{
+	if (cc->cwnd < cc->ssthresh) {
+		u32 inc = min(acked, 2 * mss);
+
+		if (cc->cwnd + inc <= cc->ssthresh || cc->ssthresh == U32_MAX) {
+			cc->cwnd += inc;
+			return;
+		}
+		/* The rest of this ACK counts toward avoidance. */
+		acked -= cc->ssthresh - cc->cwnd;
+		cc->cwnd = cc->ssthresh;
+	}
+	cc->acked_acc += acked;
+	while (cc->acked_acc >= cc->cwnd) {
+		cc->acked_acc -= cc->cwnd;
+		cc->cwnd += mss;
+	}
+}
+
+/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 ttp_cc_half(u32 in_flight, u32 mss)
+{
+	return max(in_flight / 2, 2 * mss);
+}
+
+/*
+ * ttp_cc_on_fast_retransmit() - three duplicate ACKs, or SACKs, showed a
+ * loss: halve, and recover at the halved window (RFC 6582, RFC 6675).
+ */
+void ttp_cc_on_fast_retransmit(struct ttp_cc *cc, u32 in_flight, u32 mss)
+{
+	cc->ssthresh = ttp_cc_half(in_flight, mss);
+	cc->cwnd = cc->ssthresh;
+	cc->acked_acc = 0;
+}
+
+/* ttp_cc_on_timeout() - the timer fired: halve ssthresh, restart at 1 MSS. */
+void ttp_cc_on_timeout(struct ttp_cc *cc, u32 in_flight, u32 mss)
+{
+	cc->ssthresh = ttp_cc_half(in_flight, mss);
+	cc->cwnd = mss;
+	cc->acked_acc = 0;
+}

@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a TTP sender does with the ACKs it receives: free what they
+ * acknowledge, measure the round trip, keep the SACK scoreboard, decide
+ * what is lost, and move between the congestion states (ttpi_ca_state):
+ *
+ *   TTP_CA_OPEN      no loss suspected; the window grows (cc.c).
+ *   TTP_CA_DISORDER  duplicate ACKs or SACK blocks arrived, not yet enough
+ *                    to call a segment lost: reordering, or a loss.
+ *   TTP_CA_RECOVERY  fast retransmit and fast recovery: a segment was
+ *                    taken for lost (RFC 6675 with SACK, RFC 6582 without);
+ *                    until everything sent before it is acknowledged
+ *                    (snd_una reaches recover), the lost segments are sent
+ *                    again as the halved window allows.
+ *   TTP_CA_LOSS      the retransmission timer fired: everything in flight
+ *                    not SACKed is taken for lost and sent again from a
+ *                    window of one segment (slow start), until recover.
+ *
+ * Every segment in the write queue before send_head has been sent; its
+ * scoreboard (ttp_skb_cb.sacked) says whether the peer SACKed it, whether
+ * it is taken for lost and whether it was sent again.  sacked_out,
+ * lost_out and retrans_out sum the sequence space of each, so that the
+ * data in flight (RFC 6675 "pipe") is a subtraction, not a walk.
+ *
+ * All under the socket lock.
+ */
+#include <linux/jiffies.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+static u32 ttp_seg_len(const struct sk_buff *skb)
+{
+	return TTP_SKB_CB(skb)->end_seq - TTP_SKB_CB(skb)->seq;
+}
+
+/* Leave the counters as if @skb had never been marked. */
+static void ttp_unmark(struct ttp_sock *tsk, struct sk_buff *skb)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 len = ttp_seg_len(skb);
+
+	if (cb->sacked & TTP_SACKED)
+		tsk->sacked_out -= len;
+	if (cb->sacked & TTP_LOST)
+		tsk->lost_out -= len;
+	if (cb->sacked & TTP_RETRANS)
+		tsk->retrans_out -= len;
+	cb->sacked = 0;
+}
+
+static void ttp_mark_lost(struct ttp_sock *tsk, struct sk_buff *skb)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+	if (cb->sacked & (TTP_LOST | TTP_SACKED))
+		return;
+	cb->sacked |= TTP_LOST;
+	tsk->lost_out += ttp_seg_len(skb);
+}
+
+void ttp_update_rto(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_sysctl *s = &ttp_pernet(sock_net(sk))->sysctl;
+	u32 us = ttp_rtt_rto_us(&tsk->rtt, jiffies_to_usecs(1),
+				READ_ONCE(s->rto_min_ms) * USEC_PER_MSEC,
+				READ_ONCE(s->rto_max_ms) * USEC_PER_MSEC);
+
+	tsk->rto = usecs_to_jiffies(us);
+}
+
+/*
+ * ttp_ack_update() - the peer acknowledged everything before @ack
+ * (snd_una < ack <= snd_nxt): free the segments wholly acknowledged, take
+ * a round-trip sample from the newest of them that was sent only once
+ * (Karn), and restart the timer (RFC 6298 5.2, 5.3).  Returns the bytes
+ * newly acknowledged.
+ */
+u32 ttp_ack_update(struct sock *sk, u32 ack)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 acked = ack - tsk->snd_una;
+	u32 sample_sent = 0;
+	bool sample = false;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&sk->sk_write_queue)) &&
+	       skb != tsk->send_head &&
+	       !ttp_seq_after(TTP_SKB_CB(skb)->end_seq, ack)) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (!cb->retrans && !(cb->sacked & TTP_SACKED)) {
+			sample = true;
+			sample_sent = cb->sent_us;
+		}
+		tsk->bytes_acked += skb->len;
+		ttp_unmark(tsk, skb);
+		__skb_unlink(skb, &sk->sk_write_queue);
+		sk_wmem_queued_add(sk, -skb->truesize);
+		kfree_skb(skb);
+	}
+	tsk->snd_una = ack;
+	tsk->dupacks = 0;
+	tsk->retries = 0;
+	tsk->rtx_start = 0;
+	if (sample) {
+		ttp_rtt_sample(&tsk->rtt, ttp_clock_us() - sample_sent);
+		ttp_update_rto(sk);
+	} else if (tsk->rtt.srtt_us) {
+		/* Progress ends the backoff (RFC 6298 5.7 keeps it only
+		 * until a new sample: the one before is as good).
+		 */
+		ttp_update_rto(sk);
+	}
+	if (tsk->snd_una == tsk->snd_nxt && !tsk->send_head)
+		sk_stop_timer(sk, &tsk->rtx_timer);
+	else
+		sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
+	sk->sk_write_space(sk);
+	return acked;
+}
+
+/*
+ * Mark what the SACK blocks of the segment being processed cover; returns
+ * the bytes newly SACKed.  Blocks that do not lie within what is in flight
+ * are ignored (D-SACK reports of duplicates included).
+ */
+static u32 ttp_sack_process(struct sock *sk, const u8 *opt,
+			    const struct ttp_opts *o)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_sack_block b[TTP_MAX_SACKS];
+	u32 newly = 0, top = tsk->snd_una;
+	unsigned int i, n = 0;
+	struct sk_buff *skb;
+
+	for (i = 0; i < o->num_sacks; i++) {
+		ttp_read_sack(opt, o, i, &b[n]);
+		if (!ttp_seq_before(b[n].start, b[n].end) ||
+		    ttp_seq_before(b[n].start, tsk->snd_una) ||
+		    ttp_seq_after(b[n].end, tsk->snd_nxt))
+			continue;
+		if (ttp_seq_after(b[n].end, top))
+			top = b[n].end;
+		n++;
+	}
+	if (!n)
+		return 0;
+	TTP_ADD_STATS(sock_net(sk), TTP_MIB_SACKBLOCKS, n);
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == tsk->send_head || !ttp_seq_before(cb->seq, top))
+			break;
+		if (cb->sacked & TTP_SACKED)
+			continue;
+		for (i = 0; i < n; i++) {
+			if (ttp_seq_before(cb->seq, b[i].start) ||
+			    ttp_seq_after(cb->end_seq, b[i].end))
+				continue;
+			ttp_unmark(tsk, skb);
+			cb->sacked = TTP_SACKED;
+			tsk->sacked_out += ttp_seg_len(skb);
+			newly += ttp_seg_len(skb);
+			if (ttp_seq_after(cb->end_seq, tsk->highest_sack))
+				tsk->highest_sack = cb->end_seq;
+			break;
+		}
+	}
+	return newly;
+}
+
+/*
+ * RFC 6675 IsLost(): a segment not SACKed is lost once more than
+ * (DupThresh - 1) * MSS bytes above it are SACKed.  Walk from the oldest;
+ * the bytes SACKed above only shrink on the way.
+ */
+static void ttp_sack_mark_lost(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 above = tsk->sacked_out;
+	u32 thresh = (TTP_DUPTHRESH - 1) * tsk->mss;
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		if (skb == tsk->send_head || above <= thresh)
+			break;
+		if (TTP_SKB_CB(skb)->sacked & TTP_SACKED)
+			above -= ttp_seg_len(skb);
+		else
+			ttp_mark_lost(tsk, skb);
+	}
+}
+
+/* The oldest segment in flight is lost (three duplicate ACKs, NewReno). */
+static void ttp_mark_head_lost(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (skb && skb != ttp_sk(sk)->send_head)
+		ttp_mark_lost(ttp_sk(sk), skb);
+}
+
+static bool ttp_sack_on(const struct ttp_sock *tsk)
+{
+	return tsk->opts & TTPI_OPT_SACK;
+}
+
+/* Fast retransmit: halve the window and recover (RFC 5681 3.2). */
+static void ttp_enter_recovery(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	ttp_cc_on_fast_retransmit(&tsk->cc, tsk->snd_nxt - tsk->snd_una,
+				  tsk->mss);
+	if (!ttp_sack_on(tsk))	/* the three segments that left (RFC 6582) */
+		tsk->cc.cwnd += TTP_DUPTHRESH * tsk->mss;
+	tsk->recover = tsk->snd_nxt;
+	tsk->ca_state = TTP_CA_RECOVERY;
+	TTP_INC_STATS(sock_net(sk), ttp_sack_on(tsk) ? TTP_MIB_SACKRECOVERY :
+						     TTP_MIB_RENORECOVERY);
+	/* The first lost segment goes at once, whatever the window. */
+	ttp_retransmit_lost(sk, true);
+}
+
+/*
+ * ttp_enter_loss() - the retransmission timer fired with data in flight:
+ * everything not SACKed is taken for lost, the window restarts at one
+ * segment, and the oldest segment is sent again (RFC 5681 3.1, RFC 6298
+ * 5.4).  The caller backs the timer off.
+ */
+void ttp_enter_loss(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb;
+
+	ttp_cc_on_timeout(&tsk->cc, tsk->snd_nxt - tsk->snd_una, tsk->mss);
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == tsk->send_head)
+			break;
+		if (cb->sacked & TTP_RETRANS) {
+			cb->sacked &= ~TTP_RETRANS;
+			tsk->retrans_out -= ttp_seg_len(skb);
+		}
+		ttp_mark_lost(tsk, skb);
+	}
+	tsk->recover = tsk->snd_nxt;
+	tsk->ca_state = TTP_CA_LOSS;
+	tsk->dupacks = 0;
+	ttp_retransmit_lost(sk, true);
+}
+
+/*
+ * ttp_ack_rcv() - process the acknowledgment of an acceptable segment in a
+ * synchronised state: @ack (not after snd_nxt), the SACK blocks in @opt,
+ * and whether it may be a duplicate ACK (@dup: no data, no FIN, the same
+ * window).  Sending what the ACK allows is left to the caller, once the
+ * window is updated too.
+ */
+void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
+		 const struct ttp_opts *o)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	bool grow = tsk->cwnd_limited;
+	u32 acked = 0, newly_sacked = 0;
+
+	if (ttp_sack_on(tsk) && o->num_sacks)
+		newly_sacked = ttp_sack_process(sk, opt, o);
+	if (ttp_seq_after(ack, tsk->snd_una)) {
+		acked = ttp_ack_update(sk, ack);
+		tsk->cwnd_limited = 0;	/* ttp_push() says it again */
+	} else if (dup && ack == tsk->snd_una && tsk->snd_una != tsk->snd_nxt &&
+		 (newly_sacked || !ttp_sack_on(tsk)))
+		tsk->dupacks = min_t(u32, tsk->dupacks + 1, U8_MAX);
+
+	switch (tsk->ca_state) {
+	case TTP_CA_RECOVERY:
+		if (!ttp_seq_before(tsk->snd_una, tsk->recover)) {
+			/* Everything sent before the loss arrived. */
+			tsk->cc.cwnd = min(tsk->cc.ssthresh,
+					   tsk->snd_nxt - tsk->snd_una +
+					   tsk->mss);
+			tsk->cc.cwnd = max(tsk->cc.cwnd, 2U * tsk->mss);
+			tsk->ca_state = TTP_CA_OPEN;
+			break;
+		}
+		if (ttp_sack_on(tsk)) {
+			ttp_sack_mark_lost(sk);
+		} else if (acked) {
+			/* A partial ACK: the next hole is lost too. */
+			tsk->cc.cwnd -= min(acked, tsk->cc.cwnd - tsk->mss);
+			tsk->cc.cwnd += tsk->mss;
+			ttp_mark_head_lost(sk);
+			ttp_retransmit_lost(sk, true);
+		} else if (tsk->dupacks > TTP_DUPTHRESH) {
+			tsk->cc.cwnd += tsk->mss;	/* one more left */
+		}
+		return;
+	case TTP_CA_LOSS:
+		if (acked)
+			ttp_cc_on_ack(&tsk->cc, acked, tsk->mss);
+		if (!ttp_seq_before(tsk->snd_una, tsk->recover))
+			tsk->ca_state = TTP_CA_OPEN;
+		return;
+	}
+
+	/* TTP_CA_OPEN, TTP_CA_DISORDER */
+	if (acked && grow)
+		ttp_cc_on_ack(&tsk->cc, acked, tsk->mss);
+	if (ttp_sack_on(tsk) && tsk->sacked_out)
+		ttp_sack_mark_lost(sk);
+	if (tsk->dupacks >= TTP_DUPTHRESH)
+		ttp_mark_head_lost(sk);
+	if (tsk->lost_out) {
+		ttp_enter_recovery(sk);
+		return;
+	}
+	tsk->ca_state = (tsk->dupacks || tsk->sacked_out) ? TTP_CA_DISORDER :
+							      TTP_CA_OPEN;
+}
