@@ -464,7 +464,7 @@ unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
 {
 	const struct ttp_sock *tsk = ttp_sk(sk);
 	struct ttp_sack_block ring[TTP_MAX_SACKS], cur = {};
-	unsigned int nring = 0, n = 0, i;
+	unsigned int nring = 0, n = 0, kept, i;
 	struct sk_buff *skb;
 	bool have = false;
 
@@ -488,8 +488,9 @@ unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
 		return 0;
 	ring[nring++ % TTP_MAX_SACKS] = cur;
 
+	kept = min_t(unsigned int, nring, TTP_MAX_SACKS);
 	/* The block of the last arrival, if it is among the highest... */
-	for (i = 0; i < min_t(unsigned int, nring, TTP_MAX_SACKS); i++) {
+	for (i = 0; i < kept; i++) {
 		struct ttp_sack_block *r = &ring[i];
 
 		if (!ttp_seq_before(tsk->ofo_last, r->start) &&
@@ -499,8 +500,7 @@ unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
 		}
 	}
 	/* ...then the others, highest first. */
-	for (i = 0; i < min_t(unsigned int, nring, TTP_MAX_SACKS) &&
-		    n < TTP_MAX_SACKS; i++) {
+	for (i = 0; i < kept && n < TTP_MAX_SACKS; i++) {
 		struct ttp_sack_block *r = &ring[(nring - 1 - i) % TTP_MAX_SACKS];
 
 		if (n && r->start == b[0].start)
@@ -567,7 +567,12 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			fl &= ~TTPF_FIN;
 			ttp_send_ack(sk);
 		} else {
-			TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
+			/* Data we have all of is a duplicate; the rest is
+			 * out of the window.
+			 */
+			TTP_INC_STATS(net, len && !(fl & (TTPF_RST | TTPF_SYN)) &&
+				      !ttp_seq_after(seq + len, tsk->rcv_nxt) ?
+				      TTP_MIB_DUPSEGS : TTP_MIB_OUTOFWINDOW);
 			if (!(fl & TTPF_RST) &&
 			    (len || (fl & (TTPF_SYN | TTPF_FIN))))
 				ttp_send_ack(sk);

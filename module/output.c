@@ -141,9 +141,16 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		optlen = ttp_options_len(&o);
 	} else if ((flags & (TTPF_ACK | TTPF_RST)) == TTPF_ACK &&
 		   (tsk->opts & TTPI_OPT_SACK) &&
-		   !skb_queue_empty(&tsk->ofo_queue)) {
-		/* What we hold beyond a hole (RFC 2018). */
+		   !skb_queue_empty(&tsk->ofo_queue) &&
+		   skb->len + TTP_SACK_SPACE(1) <= tsk->mss) {
+		/*
+		 * What we hold beyond a hole (RFC 2018), in as many blocks as
+		 * fit: the MSS is what the path carries after the header, and
+		 * a full data segment has no room left for options.
+		 */
 		nsacks = ttp_sack_blocks(sk, sacks);
+		nsacks = min(nsacks, (tsk->mss - skb->len - TTP_SACK_SPACE(0)) /
+				     TTPOLEN_SACK_BLOCK);
 		optlen = nsacks ? TTP_SACK_SPACE(nsacks) : 0;
 	}
 	/* Whatever waited for an ACK has one now. */

@@ -59,6 +59,13 @@ static void ttp_mark_lost(struct ttp_sock *tsk, struct sk_buff *skb)
 	tsk->lost_out += ttp_seg_len(skb);
 }
 
+/* The newest transmission known to have arrived (RFC 8985 RACK.xmit_ts). */
+static void ttp_rack_advance(struct ttp_sock *tsk, const struct ttp_skb_cb *cb)
+{
+	if ((s32)(cb->sent_us - tsk->rack_us) > 0)
+		tsk->rack_us = cb->sent_us;
+}
+
 void ttp_update_rto(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
@@ -94,6 +101,8 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 			sample = true;
 			sample_sent = cb->sent_us;
 		}
+		if (!(cb->sacked & TTP_SACKED))
+			ttp_rack_advance(tsk, cb);
 		tsk->bytes_acked += skb->len;
 		ttp_unmark(tsk, skb);
 		__skb_unlink(skb, &sk->sk_write_queue);
@@ -160,12 +169,11 @@ static u32 ttp_sack_process(struct sock *sk, const u8 *opt,
 			if (ttp_seq_before(cb->seq, b[i].start) ||
 			    ttp_seq_after(cb->end_seq, b[i].end))
 				continue;
+			ttp_rack_advance(tsk, cb);
 			ttp_unmark(tsk, skb);
 			cb->sacked = TTP_SACKED;
 			tsk->sacked_out += ttp_seg_len(skb);
 			newly += ttp_seg_len(skb);
-			if (ttp_seq_after(cb->end_seq, tsk->highest_sack))
-				tsk->highest_sack = cb->end_seq;
 			break;
 		}
 	}
@@ -191,6 +199,31 @@ static void ttp_sack_mark_lost(struct sock *sk)
 			above -= ttp_seg_len(skb);
 		else
 			ttp_mark_lost(tsk, skb);
+	}
+}
+
+/*
+ * A segment sent again can be lost again.  Once something sent well after
+ * that retransmission has arrived (a quarter of the round trip allows for
+ * reordering), it is taken for lost once more and goes a third time,
+ * without waiting for the timer: RFC 8985 (RACK) for retransmissions.
+ */
+static void ttp_rack_mark_lost(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 reo = max(tsk->rtt.srtt_us / 4, 1000U);
+	struct sk_buff *skb;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == tsk->send_head || !tsk->retrans_out)
+			break;
+		if (!(cb->sacked & TTP_RETRANS) ||
+		    (s32)(tsk->rack_us - cb->sent_us) <= (s32)reo)
+			continue;
+		cb->sacked &= ~TTP_RETRANS;
+		tsk->retrans_out -= ttp_seg_len(skb);
 	}
 }
 
@@ -290,6 +323,8 @@ void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		}
 		if (ttp_sack_on(tsk)) {
 			ttp_sack_mark_lost(sk);
+			if (tsk->retrans_out)
+				ttp_rack_mark_lost(sk);
 		} else if (acked) {
 			/* A partial ACK: the next hole is lost too. */
 			tsk->cc.cwnd -= min(acked, tsk->cc.cwnd - tsk->mss);
@@ -303,6 +338,8 @@ void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 	case TTP_CA_LOSS:
 		if (acked)
 			ttp_cc_on_ack(&tsk->cc, acked, tsk->mss);
+		if (ttp_sack_on(tsk) && tsk->retrans_out)
+			ttp_rack_mark_lost(sk);
 		if (!ttp_seq_before(tsk->snd_una, tsk->recover))
 			tsk->ca_state = TTP_CA_OPEN;
 		return;

@@ -187,7 +187,9 @@ struct ttp_sock {
 	u32	sacked_out;	/* bytes in flight the peer SACKed */
 	u32	lost_out;	/* bytes in flight taken for lost */
 	u32	retrans_out;	/* bytes sent again and in flight */
-	u32	highest_sack;	/* end of the highest SACKed segment */
+	u32	rack_us;	/* sent_us of the newest segment known to
+				 * have arrived
+				 */
 	u32	total_retrans;	/* segments sent again, in all */
 	u64	bytes_acked;	/* payload acknowledged */
 

@@ -3,8 +3,9 @@
  * ttp_bulk: bulk transfers for the reliable-transfer selftests.
  *
  *   ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW]
+ *                   [-P MS]
  *   ttp_bulk client [-T] -a ADDR -p PORT [-n CONNS] [-u BYTES] [-d BYTES]
- *                   [-R RCVBUF] [-w SLOW]
+ *                   [-R RCVBUF] [-w SLOW] [-P MS]
  *
  * Each client connection sends a header (its number, the bytes it will
  * upload, the bytes it wants downloaded), then uploads and downloads at
@@ -12,7 +13,8 @@
  * a stream that depends on the connection and the direction, and the
  * receiving side compares each one with what it must be.  -R sets
  * SO_RCVBUF of the sockets; -w SLOW reads the first SLOW bytes of each
- * stream 1 KiB every 10 ms (a slow reader), the rest at full speed.
+ * stream 1 KiB every 10 ms (a slow reader), the rest at full speed;
+ * -P MS waits MS milliseconds before reading anything (a stopped reader).
  * -T does the same over TCP, for comparison.
  *
  * The server serves CONNS connections (0: until killed) and exits 0 if all
@@ -76,6 +78,7 @@ static double now(void)
 }
 
 static int slow_bytes;
+static int pause_ms;
 static int rcvbuf;
 static int use_tcp;
 
@@ -167,6 +170,8 @@ static void *recv_stream(void *arg)
 	unsigned char *buf = malloc(CHUNK), *want = malloc(CHUNK);
 	uint64_t off = 0;
 
+	if (pause_ms)
+		usleep(pause_ms * 1000);
 	for (;;) {
 		size_t ask = off < (uint64_t)slow_bytes ? 1024 : CHUNK;
 		ssize_t r = read(st->fd, buf, ask);
@@ -382,9 +387,9 @@ static int client(const char *addr, int port, int conns, uint64_t up,
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW]\n"
+		"usage: ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW] [-P MS]\n"
 		"       ttp_bulk client [-T] -a ADDR -p PORT [-n CONNS] [-u BYTES] [-d BYTES]\n"
-		"                       [-R RCVBUF] [-w SLOW]\n");
+		"                       [-R RCVBUF] [-w SLOW] [-P MS]\n");
 	return 2;
 }
 
@@ -407,7 +412,7 @@ int main(int argc, char **argv)
 		conns = 0;
 	argv++;
 	argc--;
-	while ((opt = getopt(argc, argv, "Ta:b:p:c:n:u:d:R:w:")) != -1) {
+	while ((opt = getopt(argc, argv, "Ta:b:p:c:n:u:d:R:w:P:")) != -1) {
 		switch (opt) {
 		case 'T':
 			use_tcp = 1;
@@ -445,6 +450,11 @@ int main(int argc, char **argv)
 		case 'w':
 			slow_bytes = strtol(optarg, &end, 10);
 			if (*end || slow_bytes < 0)
+				return usage();
+			break;
+		case 'P':
+			pause_ms = strtol(optarg, &end, 10);
+			if (*end || pause_ms < 0)
 				return usage();
 			break;
 		default:

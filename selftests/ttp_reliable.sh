@@ -1,0 +1,272 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Reliable transfer over a bad network: two network namespaces joined by
+# veth, "tc netem" on both ends of the link, and ttp_bulk moving
+# pseudo-random data that the receiving side compares byte for byte.
+# Every test also checks that the counters of the mechanism it exercises
+# moved (/proc/net/ttp_stats of the namespace that must have counted).
+#
+# TTP_RELIABLE_MIB sets the MiB moved each way (default 32).
+cd "$(dirname "$0")" || exit 1
+. ./lib.sh
+
+bulk=$PWD/ttp_bulk
+S=ttp-rs-$$
+C=ttp-rc-$$
+SADDR=10.78.0.1
+CADDR=10.78.0.2
+MIB=${TTP_RELIABLE_MIB:-32}
+BYTES=$((MIB << 20))
+PORT=6000
+
+setup() {
+	ip netns add $S && ip netns add $C || return 1
+	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
+	ip -n $S addr add $SADDR/24 dev veth-s
+	ip -n $C addr add $CADDR/24 dev veth-c
+	for ns in $S $C; do
+		ip -n $ns link set lo up
+		ip -n $ns link set "veth-${ns:5:1}" up
+		ip netns exec $ns sysctl -qw net.ttp.time_wait_ms=500
+	done
+}
+
+cleanup() {
+	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns del $S 2>/dev/null
+	ip netns del $C 2>/dev/null
+}
+
+# netem ARGS...: the same impairment on both ends of the link; none: clean.
+netem() {
+	local ns dev
+	for ns in $S $C; do
+		dev=veth-${ns:5:1}
+		if [ "$1" = none ]; then
+			ip netns exec $ns tc qdisc del dev $dev root 2>/dev/null || true
+		else
+			ip netns exec $ns tc qdisc replace dev $dev root netem "$@" ||
+				return 1
+		fi
+	done
+}
+
+# snap NS: remember the counters of NS; moved NS NAME: how far NAME moved
+# since.
+declare -A base
+snap() {
+	local n v
+	while read -r n v; do
+		base[$1.$n]=$v
+	done < <(ip netns exec "$1" cat /proc/net/ttp_stats)
+}
+moved() {
+	local now
+	now=$(ip netns exec "$1" awk -v n="$2" '$1 == n {print $2}' /proc/net/ttp_stats)
+	echo $((now - ${base[$1.$2]:-0}))
+}
+
+# expect_moved NS NAME...: each counter moved; shows how far.
+expect_moved() {
+	local ns=$1 n m
+	shift
+	for n in "$@"; do
+		m=$(moved "$ns" "$n")
+		echo "  $ns $n +$m"
+		[ "$m" -gt 0 ] || { dump; fail "$n of $ns did not move"; }
+	done
+}
+
+dump() {
+	local ns
+	for ns in $S $C; do
+		echo "counters of $ns that moved:"
+		ip netns exec $ns cat /proc/net/ttp_stats | while read -r n v; do
+			[ "$v" != "${base[$ns.$n]:-0}" ] && echo "  $n $((v - ${base[$ns.$n]:-0}))"
+		done
+		echo "sockets of $ns:"
+		ip netns exec $ns sed 's/^/  /' /proc/net/ttp
+	done
+}
+
+# xfer UP DOWN [SERVER_OPTS [CLIENT_OPTS [CONNS]]]: one transfer, counted
+# from a fresh snapshot; prints the client's report.
+xfer() {
+	local up=$1 down=$2 sopts=${3:-} copts=${4:-} conns=${5:-1} out rc=0
+	PORT=$((PORT + 1))
+	snap $S
+	snap $C
+	# shellcheck disable=SC2086
+	ip netns exec $S "$bulk" server -p $PORT -c "$conns" $sopts >/tmp/ttp-rs.$$ 2>&1 &
+	local spid=$!
+	for _ in $(seq 50); do
+		grep -q listening /tmp/ttp-rs.$$ 2>/dev/null && break
+		sleep 0.1
+	done
+	# shellcheck disable=SC2086
+	out=$(ip netns exec $C timeout 600 "$bulk" client -a $SADDR -p $PORT \
+		-n "$conns" -u "$up" -d "$down" $copts 2>&1) || rc=$?
+	echo "  $out"
+	if [ $rc -ne 0 ]; then
+		kill $spid 2>/dev/null
+		sed 's/^/  server: /' /tmp/ttp-rs.$$ | tail -5
+		dump
+		fail "client failed with status $rc"
+	fi
+	wait $spid || { sed 's/^/  server: /' /tmp/ttp-rs.$$ | tail -5; fail "server failed"; }
+}
+
+# Both ways at once, under the impairment given.
+profile() {
+	netem "$@" || fail "netem $* failed"
+	xfer $BYTES $BYTES
+	netem none
+	# Nothing corrupted reached an application: the checksum caught it.
+	echo "  $S TtpInCsumErrors +$(moved $S TtpInCsumErrors), $C +$(moved $C TtpInCsumErrors)"
+}
+
+t_clean_upload() {
+	xfer $BYTES 0
+	# Delayed ACKs: the receiver acknowledged every second segment.
+	local segs acks
+	segs=$(moved $C TtpOutSegs)
+	acks=$(moved $S TtpOutSegs)
+	echo "  $segs segments sent, $acks acknowledgments"
+	[ "$acks" -lt $((segs * 3 / 4)) ] || fail "an ACK for nearly every segment"
+	expect_moved $S TtpDelayedAcks
+}
+
+t_clean_download() {
+	xfer 0 $BYTES
+	[ "$(moved $C TtpOutSegs)" -lt "$(moved $S TtpOutSegs)" ] ||
+		fail "the receiver sent as many segments as the sender"
+}
+
+t_clean_both_ways() {
+	profile none
+}
+
+t_loss() { # PERCENT
+	profile loss "$1%"
+	expect_moved $C TtpRetransSegs TtpFastRetrans TtpSackRecoveries TtpInSackBlocks
+	expect_moved $S TtpRetransSegs TtpInOfoSegs
+}
+
+t_loss_without_sack() {
+	ip netns exec $C sysctl -qw net.ttp.sack=0
+	profile loss 5%
+	ip netns exec $C sysctl -qw net.ttp.sack=1
+	expect_moved $C TtpRetransSegs TtpFastRetrans TtpRenoRecoveries
+	[ "$(moved $C TtpSackRecoveries)" = 0 ] || fail "SACK used though not offered"
+	[ "$(moved $C TtpInSackBlocks)" = 0 ] || fail "SACK blocks arrived though not offered"
+}
+
+t_delay_reorder() {
+	profile delay 10ms 5ms reorder 25%
+	expect_moved $S TtpInOfoSegs
+	expect_moved $C TtpInOfoSegs TtpInSackBlocks
+}
+
+t_duplication() {
+	profile duplicate 5%
+	expect_moved $S TtpInDupSegs
+	expect_moved $C TtpInDupSegs
+}
+
+t_corruption() {
+	profile corrupt 1%
+	expect_moved $S TtpInCsumErrors TtpRetransSegs
+	expect_moved $C TtpInCsumErrors TtpRetransSegs
+}
+
+t_everything_at_once() {
+	profile delay 10ms 5ms reorder 25% loss 1% duplicate 5% corrupt 1%
+	expect_moved $C TtpRetransSegs TtpInSackBlocks TtpInCsumErrors TtpInDupSegs TtpInOfoSegs
+	expect_moved $S TtpRetransSegs TtpInSackBlocks TtpInCsumErrors TtpInDupSegs TtpInOfoSegs
+}
+
+# A reader that stops for 2 s, then takes 1 KiB every 10 ms, behind a
+# 16 KiB receive buffer: the window closes, the sender probes it, and
+# every byte arrives.
+t_slow_reader() {
+	xfer $BYTES 0 "-R 16384 -P 2000 -w 262144"
+	expect_moved $C TtpZeroWindowProbes
+	[ "$(moved $S TtpRcvQDrops)" = 0 ] || fail "the receiver dropped data"
+}
+
+t_50_parallel() {
+	local each=$(((BYTES / 50 + 65535) / 65536 * 65536))
+	netem loss 1% || fail "netem failed"
+	xfer $each $each "" "" 50
+	netem none
+	expect_moved $C TtpRetransSegs
+	[ "$(moved $S TtpPassiveOpens)" = 50 ] || fail "not 50 connections"
+}
+
+# The peer disappears mid-transfer: the sender fails with ETIMEDOUT within
+# the bound Documentation/protocol.rst gives: the sum over retries + 1
+# expiries of the backed-off RTO, each at most rto_max_ms.
+t_vanished_peer_times_out() {
+	local start end rc=0 bound_ms=0 rto=200 i
+	ip netns exec $C sysctl -qw net.ttp.retries=4 net.ttp.rto_max_ms=1000
+	for i in $(seq 0 4); do
+		bound_ms=$((bound_ms + rto))
+		rto=$((rto * 2 > 1000 ? 1000 : rto * 2))
+	done
+	PORT=$((PORT + 1))
+	ip netns exec $S "$bulk" server -p $PORT -c 1 >/dev/null 2>&1 &
+	sleep 0.5
+	snap $C
+	ip netns exec $C "$bulk" client -a $SADDR -p $PORT -u $((1 << 30)) \
+		>/tmp/ttp-rc.$$ 2>&1 &
+	local cpid=$!
+	sleep 2
+	ip -n $S link del veth-s
+	start=$(date +%s%N)
+	wait $cpid || rc=$?
+	end=$(date +%s%N)
+	ip netns exec $C sysctl -qw net.ttp.retries=15 net.ttp.rto_max_ms=120000
+	cat /tmp/ttp-rc.$$
+	echo "  failed after $(((end - start) / 1000000)) ms (bound ${bound_ms} ms)"
+	[ $rc -eq 5 ] || fail "status $rc, not 5 (ETIMEDOUT)"
+	# The first RTO may have been backed off by losses before: allow 2 s.
+	[ $(((end - start) / 1000000)) -le $((bound_ms + 2000)) ] ||
+		fail "took longer than the bound"
+	expect_moved $C TtpTimeouts
+	# Put the link back for what follows.
+	ip link add veth-s netns $S type veth peer name veth-c2 netns $C
+	ip -n $C link del veth-c 2>/dev/null || true
+	ip -n $C link set veth-c2 name veth-c
+	ip -n $S addr add $SADDR/24 dev veth-s
+	ip -n $C addr add $CADDR/24 dev veth-c
+	ip -n $S link set veth-s up
+	ip -n $C link set veth-c up
+}
+
+# Each test from its own range of ports.
+run() {
+	PORT=$((PORT + 100))
+	ttp_run "$@"
+}
+
+trap 'cleanup; rm -f /tmp/ttp-rs.$$ /tmp/ttp-rc.$$' EXIT
+ttp_plan 14
+setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
+echo "# ${MIB} MiB each way"
+run clean_link_upload t_clean_upload
+run clean_link_download t_clean_download
+run clean_link_both_ways t_clean_both_ways
+run loss_1_percent t_loss 1
+run loss_5_percent t_loss 5
+run loss_10_percent t_loss 10
+run loss_5_percent_without_sack t_loss_without_sack
+run delay_10ms_jitter_reorder_25_percent t_delay_reorder
+run duplication_5_percent t_duplication
+run corruption_1_percent t_corruption
+run all_impairments_at_once t_everything_at_once
+run slow_reader_small_rcvbuf t_slow_reader
+run 50_parallel_transfers t_50_parallel
+run vanished_peer_times_out t_vanished_peer_times_out
+ttp_done
