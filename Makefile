@@ -6,7 +6,9 @@
 #                      headers, never the running kernel), the userspace
 #                      tools and the selftests
 #   make KDIR=<tree>   ttp.ko for any kernel build tree
-#   make modules       ttp.ko for every test lane, in build/<lane>/
+#   make modules       ttp.ko for every test lane, in build/<lane>/ (the
+#                      debug lane's kernel is built first if not cached:
+#                      scripts/debug-kernel)
 #   make lint          checkpatch --strict, sparse (C=2) and W=1 on every lane
 #   make check         every test: host tests, then the selftests in a VM
 #                      on each kernel lane (scripts/check)
@@ -35,12 +37,13 @@ module:
 # One copy of the sources per lane: kbuild builds in the module's directory,
 # so two kernels need two directories.
 lane-module:
-	@test -n "$(LANE)" || { echo "make lane-module: set LANE=6.1|6.12" >&2; exit 2; }
+	@test -n "$(LANE)" || { echo "make lane-module: set LANE=6.1|6.12|debug" >&2; exit 2; }
 	@mkdir -p build/$(LANE)
 	@# Two builds of one lane at once (two VM runs) would trip on each other.
-	@set -o pipefail; flock build/.lock-$(LANE) sh -c '\
+	@set -o pipefail; kdir=$$(scripts/kver --kdir $(LANE)) && \
+	flock build/.lock-$(LANE) sh -c '\
 		rsync -a --delete module include Kbuild build/$(LANE)/ && \
-		$(MAKE) -s -C /lib/modules/'"$$(scripts/kver $(LANE))"'/build M=$(CURDIR)/build/$(LANE) modules' 2>&1 | \
+		$(MAKE) -s -C "$$0" M=$(CURDIR)/build/$(LANE) modules' "$$kdir" 2>&1 | \
 		{ grep -v "^Skipping BTF generation" || true; }
 
 modules:

@@ -8,6 +8,7 @@
  */
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <kunit/visibility.h>
 
 #include "cc.h"
 
@@ -30,6 +31,7 @@ void ttp_rtt_sample(struct ttp_rtt *r, u32 sample_us)
 	r->rttvar_us = r->rttvar_us - r->rttvar_us / 4 + delta / 4;
 	r->srtt_us = r->srtt_us - r->srtt_us / 8 + sample_us / 8;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_rtt_sample);
 
 /*
  * ttp_rtt_rto_us() - RTO = SRTT + max(G, 4 * RTTVAR), within [min, max]
@@ -44,12 +46,14 @@ u32 ttp_rtt_rto_us(const struct ttp_rtt *r, u32 granularity_us, u32 min_us,
 
 	return clamp_t(u64, rto, min_us, max_us);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_rtt_rto_us);
 
 /* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)). */
 u32 ttp_cc_initial_window(u32 mss)
 {
 	return min(10 * mss, max(2 * mss, 14600U));
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_initial_window);
 
 void ttp_cc_init(struct ttp_cc *cc, u32 mss)
 {
@@ -57,6 +61,7 @@ void ttp_cc_init(struct ttp_cc *cc, u32 mss)
 	cc->ssthresh = U32_MAX;
 	cc->acked_acc = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_init);
 
 /*
  * ttp_cc_on_ack() - @acked new bytes were acknowledged while the window
@@ -83,6 +88,7 @@ void ttp_cc_on_ack(struct ttp_cc *cc, u32 acked, u32 mss)
 		cc->cwnd += mss;
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_ack);
 
 /* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
 static u32 ttp_cc_half(u32 in_flight, u32 mss)
@@ -100,6 +106,7 @@ void ttp_cc_on_fast_retransmit(struct ttp_cc *cc, u32 in_flight, u32 mss)
 	cc->cwnd = cc->ssthresh;
 	cc->acked_acc = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_fast_retransmit);
 
 /* ttp_cc_on_timeout() - the timer fired: halve ssthresh, restart at 1 MSS. */
 void ttp_cc_on_timeout(struct ttp_cc *cc, u32 in_flight, u32 mss)
@@ -108,3 +115,4 @@ void ttp_cc_on_timeout(struct ttp_cc *cc, u32 in_flight, u32 mss)
 	cc->cwnd = mss;
 	cc->acked_acc = 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_timeout);

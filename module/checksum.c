@@ -18,6 +18,7 @@
 #include <linux/skbuff.h>
 #include <net/checksum.h>
 #include <net/ip.h>
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -77,6 +78,7 @@ void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
 	}
 	skb->ip_summed = CHECKSUM_NONE;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_csum_fill);
 
 /*
  * ttp_csum_ok() - verify an incoming segment with the algorithm its
@@ -101,3 +103,4 @@ bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 	return !csum_tcpudp_magic(saddr, daddr, len, ttp_ipproto,
 				  skb_checksum(skb, 0, len, 0));
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_csum_ok);

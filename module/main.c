@@ -11,6 +11,7 @@
 #include <linux/net.h>
 #include <net/protocol.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -19,6 +20,7 @@ module_param_named(family, ttp_family, int, 0444);
 MODULE_PARM_DESC(family, "socket address family number (default 13)");
 
 int ttp_ipproto = IPPROTO_TTP;
+EXPORT_SYMBOL_IF_KUNIT(ttp_ipproto);
 module_param_named(protocol, ttp_ipproto, int, 0444);
 MODULE_PARM_DESC(protocol, "IP protocol number (default 253)");
 

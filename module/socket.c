@@ -403,7 +403,11 @@ static int ttp_connect(struct socket *sock, struct sockaddr *uaddr, int len,
 	if (err)
 		goto out;
 	if (sk->sk_state == TTP_CLOSED) {
-		err = sock_error(sk) ?: -ECONNREFUSED;
+		/*
+		 * A RST or a timeout left its error; without one, shutdown()
+		 * from another thread abandoned the attempt.
+		 */
+		err = sock_error(sk) ?: -ECONNABORTED;
 		sock->state = SS_UNCONNECTED;
 		goto out;
 	}

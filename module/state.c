@@ -11,6 +11,7 @@
  */
 #include <linux/kernel.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -121,6 +122,7 @@ int ttp_next_state(int state, enum ttp_event ev)
 		return 0;
 	return ttp_transitions[state][ev];
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_next_state);
 
 const char *ttp_state_name(int state)
 {
@@ -128,11 +130,13 @@ const char *ttp_state_name(int state)
 		return ttp_state_names[0];
 	return ttp_state_names[state];
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_state_name);
 
 const char *ttp_event_name(enum ttp_event ev)
 {
 	return ev < TTP_EV_MAX ? ttp_event_names[ev] : "UNKNOWN";
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_event_name);
 
 /*
  * ttp_transition() - apply @ev to @sk, under the socket lock.

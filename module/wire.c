@@ -11,6 +11,7 @@
 #include <linux/errno.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -81,6 +82,7 @@ int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out)
 	}
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_parse_options);
 
 /* Bytes ttp_write_options() needs for @o, padded to a multiple of 4. */
 unsigned int ttp_options_len(const struct ttp_opts *o)
@@ -97,6 +99,7 @@ unsigned int ttp_options_len(const struct ttp_opts *o)
 		len += TTPOLEN_SACK_OK;
 	return ALIGN(len, 4);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_options_len);
 
 /* Write @o into @opt, @len bytes from ttp_options_len(), NOP-padded. */
 void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
@@ -126,6 +129,7 @@ void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
 	while (p < opt + len)
 		*p++ = TTPOPT_NOP;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_write_options);
 
 /* Block @i of the SACK option that ttp_parse_options() found in @opt. */
 void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
@@ -136,6 +140,7 @@ void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
 	b->start = get_unaligned_be32(p);
 	b->end = get_unaligned_be32(p + 4);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_read_sack);
 
 /* Write a SACK option of @n blocks: TTP_SACK_SPACE(@n) bytes at @opt. */
 void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n)
@@ -151,3 +156,4 @@ void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n)
 		put_unaligned_be32(b[i].end, opt + 4);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_write_sack);

@@ -11,6 +11,9 @@
 cd "$(dirname "$0")" || exit 1
 
 timeout_s=$(sed -n 's/^timeout=//p' settings)
+# The debug kernel's checkers (KASAN, lockdep, kmemleak) make the kernel
+# several times slower: its programs get four times as long.
+[ "${TTP_LANE:-}" = debug ] && timeout_s=$((timeout_s * 4))
 progs=("$@")
 if [ ${#progs[@]} -eq 0 ]; then
 	# shellcheck disable=SC2207
