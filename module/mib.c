@@ -45,6 +45,9 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_OFOQUEUED]		= "TtpInOfoSegs",
 	[TTP_MIB_DELAYEDACKS]		= "TtpDelayedAcks",
 	[TTP_MIB_SACKBLOCKS]		= "TtpInSackBlocks",
+	[TTP_MIB_SYNCOOKIESSENT]	= "TtpSynCookiesSent",
+	[TTP_MIB_SYNCOOKIESRECV]	= "TtpSynCookiesRecv",
+	[TTP_MIB_SYNCOOKIESFAILED]	= "TtpSynCookiesFailed",
 };
 
 static int ttp_stats_show(struct seq_file *seq, void *v)

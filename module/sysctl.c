@@ -34,6 +34,7 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->default_mss = 536;
 	s->sack = 1;
 	s->delack_ms = 40;
+	s->syncookies = 1;
 }
 
 /*
@@ -157,6 +158,15 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &ttp_delack_max,
+	},
+	{
+		.procname	= "syncookies",
+		.data		= (void *)offsetof(struct ttp_sysctl, syncookies),
+		.maxlen		= sizeof_field(struct ttp_sysctl, syncookies),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
 	},
 	{ }
 };
