@@ -629,7 +629,7 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
 	if (fl & TTPF_RST) {
 		if (seq != tsk->rcv_nxt) {
-			ttp_send_ack(sk);
+			ttp_send_challenge_ack(sk);
 			TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 			goto drop;
 		}
@@ -647,13 +647,16 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	/* 3. A SYN in the window: old or forged.  Challenge (RFC 5961). */
 	if (fl & TTPF_SYN) {
-		ttp_send_ack(sk);
+		ttp_send_challenge_ack(sk);
+		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}
 
 	/* 4. ACK. */
-	if (!(fl & TTPF_ACK))
+	if (!(fl & TTPF_ACK)) {
+		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
+	}
 	if (sk->sk_state == TTP_SYN_RECV) {
 		if (cb->ack_seq != tsk->iss + 1) {
 			ttp_send_reset_reply(net, skb);
@@ -667,10 +670,10 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		ttp_ack_update(sk, cb->ack_seq);
 		ttp_transition(sk, TTP_EV_RCV_ACK);
 	}
-	if (ttp_seq_after(cb->ack_seq, tsk->snd_nxt)) {
-		/* It acknowledges what we never sent (same rule as above). */
+	if (!ttp_ack_plausible(sk, cb->ack_seq)) {
+		/* Data never sent, or forged (RFC 5961, 5.2; rule above). */
 		if (len || (fl & TTPF_FIN))
-			ttp_send_ack(sk);
+			ttp_send_challenge_ack(sk);
 		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}

@@ -370,15 +370,22 @@ void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
  * Answer a segment that has no connection with a RST (RFC 793 "Reset
  * Generation"): if it carried an ACK, the RST takes that number as its
  * sequence; otherwise it acknowledges the segment.  Never a RST for a RST.
+ * At most net.ttp.rst_limit a second (ratelimit.c): segments from forged
+ * addresses must not turn this host into a source of floods.
  */
 void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
 {
 	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(in);
+	struct ttp_net *tn = ttp_pernet(net);
 	struct rtable *rt;
 	struct flowi4 fl4;
 
 	if (th->flags & TTPF_RST)
 		return;
+	if (!ttp_ratelimit_allow(&tn->rst_rl, READ_ONCE(tn->sysctl.rst_limit))) {
+		TTP_INC_STATS(net, TTP_MIB_OUTRSTSSKIPPED);
+		return;
+	}
 	rt = ttp_reply_route(net, in, &fl4);
 	if (IS_ERR(rt))
 		return;

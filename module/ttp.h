@@ -71,6 +71,9 @@ enum ttp_mib_field {
 	TTP_MIB_SYNCOOKIESSENT,	/* TtpSynCookiesSent: SYN+ACKs of cookies */
 	TTP_MIB_SYNCOOKIESRECV,	/* TtpSynCookiesRecv: cookies that opened */
 	TTP_MIB_SYNCOOKIESFAILED, /* TtpSynCookiesFailed: invalid cookies */
+	TTP_MIB_CHALLENGEACKS,	/* TtpChallengeAcks: challenge ACKs sent */
+	TTP_MIB_CHALLENGEACKSSKIPPED, /* TtpChallengeAcksSkipped: over limit */
+	TTP_MIB_OUTRSTSSKIPPED,	/* TtpOutRstsSkipped: replies over limit */
 	TTP_MIB_MAX
 };
 
@@ -107,6 +110,18 @@ struct ttp_sysctl {
 	int	sack;			/* offer SACK in handshakes */
 	int	delack_ms;		/* longest an ACK waits for company */
 	int	syncookies;		/* syncookies: 0 off, 1 on overflow, 2 always */
+	int	challenge_ack_limit;	/* challenge_ack_limit, per second */
+	int	rst_limit;		/* rst_limit: replies per second */
+};
+
+/*
+ * A budget of answers per second (ratelimit.c), drawn at random around a
+ * limit each second.
+ */
+struct ttp_ratelimit {
+	spinlock_t	lock;		/* the two fields below */
+	unsigned long	start;		/* jiffies when this second began */
+	u32		left;		/* answers left in it */
 };
 
 /* State of TTP in one network namespace. */
@@ -116,6 +131,8 @@ struct ttp_net {
 	struct ttp_sysctl	sysctl;
 	struct ctl_table_header	*sysctl_hdr;
 	struct sock		*ctl_sk;	/* sends resets that have no socket */
+	struct ttp_ratelimit	challenge_rl;	/* challenge ACKs */
+	struct ttp_ratelimit	rst_rl;		/* resets sent by ctl_sk */
 };
 
 /* Per-skb data of TTP segments in queues. */
@@ -390,6 +407,12 @@ static inline bool ttp_for_listener(u8 flags)
 	flags &= TTPF_SYN | TTPF_ACK | TTPF_RST;
 	return flags == TTPF_SYN || flags == TTPF_ACK;
 }
+
+/* ratelimit.c */
+void ttp_ratelimit_init(struct ttp_ratelimit *rl);
+bool ttp_ratelimit_allow(struct ttp_ratelimit *rl, int limit);
+void ttp_send_challenge_ack(struct sock *sk);
+bool ttp_ack_plausible(const struct sock *sk, u32 ack);
 
 /* socket.c */
 extern struct proto ttp_prot;

@@ -4,16 +4,24 @@
 # TTP under attack, between network namespaces joined by veth pairs:
 #   - a flood of SYNs from forged addresses while a real client connects
 #     again and again (SYN cookies);
+#   - challenge ACKs and resets are limited to a budget per second;
+#   - an off-path attacker who knows a connection's ports but not its
+#     sequence numbers sends RSTs, data and SYNs at both ends during a
+#     transfer, which stays intact;
 # ttp_attack crafts the hostile segments on raw IP sockets.
 #
-# Layout: "server" (10.77.0.1) and "client" (10.77.0.2) on one veth pair.
+# Layout: "server" (10.77.0.1) and "client" (10.77.0.2) on one veth pair;
+# "attacker" joined to each of them by a veth pair of its own, from which
+# it sends segments in the other's name.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
 attack=$PWD/ttp_attack
 xfer=$PWD/ttp_xfer
+ttpcat=$(cd .. && pwd)/userspace/ttpcat
 S=ttp-hs-$$
 C=ttp-hc-$$
+A=ttp-ha-$$
 SADDR=10.77.0.1
 CADDR=10.77.0.2
 tmp=$(mktemp -d /tmp/ttp-hostile.XXXXXX)
@@ -32,13 +40,37 @@ setup() {
 	ip -n $S route add 10.99.0.0/16 via $CADDR
 	# Connections closed by the client free their ports soon.
 	ip netns exec $C sysctl -qw net.ttp.time_wait_ms=500
+
+	# The attacker, on links of its own to both: what it sends in the
+	# client's name reaches the server from the side, and vice versa, so
+	# reverse path filtering must not drop it.
+	ip netns add $A || return 1
+	ip link add veth-as netns $A type veth peer name veth-sa netns $S || return 1
+	ip link add veth-ac netns $A type veth peer name veth-ca netns $C || return 1
+	ip -n $A link set lo up
+	ip -n $A addr add 10.78.0.2/24 dev veth-as
+	ip -n $S addr add 10.78.0.1/24 dev veth-sa
+	ip -n $A addr add 10.79.0.2/24 dev veth-ac
+	ip -n $C addr add 10.79.0.1/24 dev veth-ca
+	ip -n $A link set veth-as up
+	ip -n $A link set veth-ac up
+	ip -n $S link set veth-sa up
+	ip -n $C link set veth-ca up
+	ip -n $A route add $SADDR/32 dev veth-as
+	ip -n $A route add $CADDR/32 dev veth-ac
+	ip netns exec $S sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.veth-sa.rp_filter=0
+	ip netns exec $C sysctl -qw net.ipv4.conf.all.rp_filter=0 \
+		net.ipv4.conf.veth-ca.rp_filter=0
 }
 
 cleanup() {
 	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns pids $A 2>/dev/null | xargs -r kill 2>/dev/null
 	ip netns del $S 2>/dev/null
 	ip netns del $C 2>/dev/null
+	ip netns del $A 2>/dev/null
 	rm -rf "$tmp"
 }
 
@@ -123,7 +155,7 @@ t_syn_flood_cookies_keep_listener_open() {
 			break
 		sleep 0.05
 	done
-	out=$(ip netns exec $C "$attack" connect -a $SADDR -p 80 -n 100 -w $fpid -t 150)
+	out=$(ip netns exec $C "$attack" connect -d $SADDR -p 80 -n 100 -w $fpid -t 150)
 	wait $fpid || { cat "$tmp/flood"; fail "the flood failed"; }
 	touch "$tmp/stop"
 	wait $spid
@@ -188,8 +220,180 @@ t_syn_flood_cookies_keep_listener_open() {
 	[ "$(sockets_of $S)" -eq 0 ] || fail "$(sockets_of $S) sockets left after the listener closed"
 }
 
+# conn_of NS PORT: "LOCALPORT REMOTEPORT" of the ESTABLISHED connection on
+# local port PORT in namespace NS, once there is one (10 s at most).
+conn_of() {
+	local i line
+	for i in $(seq 100); do
+		line=$(ip netns exec "$1" awk -v p="$(printf %04X "$2")" \
+			'NR > 1 && $4 == "01" && substr($2, 10) == p {
+				print substr($2, 10), substr($3, 10); exit }' /proc/net/ttp)
+		if [ -n "$line" ]; then
+			echo "$((16#${line% *})) $((16#${line#* }))"
+			return 0
+		fi
+		sleep 0.1
+	done
+	return 1
+}
+
+# An attacker that sees the connection (on the client's link) sends 2,000
+# RSTs inside the server's window, none at the exact sequence number: each
+# deserves a challenge ACK, and at most net.ttp.challenge_ack_limit a
+# second (drawn between half and one and a half times it) go out; the
+# connection is unharmed.
+t_challenge_acks_limited_connection_unharmed() {
+	local b=$tmp/ch-before a=$tmp/ch-after cport t0 secs sent skipped out
+	mkfifo "$tmp/ch-in"
+	ip netns exec $S sh -c "sleep 600 | '$ttpcat' -l 6000 >'$tmp/ch-out'" &
+	sleep 0.5
+	ip netns exec $C "$ttpcat" $SADDR 6000 <"$tmp/ch-in" >/dev/null &
+	exec 3>"$tmp/ch-in"
+	cport=$(conn_of $S 6000 | cut -d' ' -f2) || fail "no connection"
+	ip netns exec $S sysctl -qw net.ttp.challenge_ack_limit=100
+	stats $S "$b"
+	t0=$(date +%s.%N)
+	out=$(ip netns exec $C "$attack" inwindow -i veth-c -d $SADDR -p 6000 \
+		-s $CADDR -P "$cport" -n 2000 -c) || fail "attack failed: $out"
+	secs=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { print int(t1 - t0) + 1 }')
+	sleep 0.2
+	stats $S "$a"
+	echo "$out"
+	sent=$(delta "$b" "$a" TtpChallengeAcks)
+	skipped=$(delta "$b" "$a" TtpChallengeAcksSkipped)
+	echo "challenge ACKs: $sent sent, $skipped skipped, in ${secs} s or less;" \
+		"TtpInOutOfWindow +$(delta "$b" "$a" TtpInOutOfWindow)"
+	# The probe, if it fell in the window, deserved one too.
+	[ $((sent + skipped)) -ge 2000 ] && [ $((sent + skipped)) -le 2001 ] ||
+		fail "$((sent + skipped)) challenges for 2000 RSTs in the window"
+	[ "$sent" -ge 1 ] && [ "$sent" -le $((150 * secs)) ] ||
+		fail "$sent challenge ACKs in $secs s with a limit of 100 a second"
+	[ "$skipped" -ge 1 ] || fail "no challenge ACK was held back"
+	[ "$(delta "$b" "$a" TtpInOutOfWindow)" -ge 2000 ] ||
+		fail "the RSTs were not counted in TtpInOutOfWindow"
+	[ "$(delta "$b" "$a" TtpInRsts)" -eq 0 ] || fail "a RST was accepted"
+	ip netns exec $S sysctl -qw net.ttp.challenge_ack_limit=1000
+	# The connection still carries data.
+	echo "still here" >&3
+	exec 3>&-
+	for _ in $(seq 50); do
+		grep -q "still here" "$tmp/ch-out" && break
+		sleep 0.1
+	done
+	grep -q "still here" "$tmp/ch-out" || fail "the connection no longer carries data"
+	ip netns pids $S | xargs -r kill
+	ip netns pids $C | xargs -r kill
+	wait
+}
+
+# 2,000 SYNs from forged sources to a port where nobody listens: each is
+# answered with a RST while the budget of net.ttp.rst_limit a second lasts.
+t_resets_to_closed_ports_limited() {
+	local b=$tmp/rst-before a=$tmp/rst-after t0 secs sent skipped lost d0
+	ip netns exec $S sysctl -qw net.ttp.rst_limit=100
+	stats $S "$b"
+	d0=$(softnet_drops)
+	t0=$(date +%s.%N)
+	ip netns exec $C "$attack" flood -d $SADDR -p 9 -n 2000 -S 2 ||
+		fail "flood failed"
+	secs=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { print int(t1 - t0) + 1 }')
+	sleep 0.2
+	stats $S "$a"
+	lost=$(($(softnet_drops) - d0))
+	ip netns exec $S sysctl -qw net.ttp.rst_limit=1000
+	sent=$(delta "$b" "$a" TtpOutRsts)
+	skipped=$(delta "$b" "$a" TtpOutRstsSkipped)
+	echo "resets: $sent sent, $skipped skipped, in ${secs} s or less; $lost lost before TTP"
+	[ $((sent + skipped + lost)) -ge 2000 ] && [ $((sent + skipped)) -le 2000 ] ||
+		fail "$((sent + skipped)) resets due for 2000 SYNs"
+	[ "$(delta "$b" "$a" TtpInNoPorts)" -eq $((sent + skipped)) ] ||
+		fail "TtpInNoPorts +$(delta "$b" "$a" TtpInNoPorts), not $((sent + skipped))"
+	[ "$sent" -ge 1 ] && [ "$sent" -le $((150 * secs)) ] ||
+		fail "$sent resets in $secs s with a limit of 100 a second"
+	[ "$skipped" -ge 1 ] || fail "no reset was held back"
+}
+
+# A transfer both ways (4 MiB each, paced to last), verified by SHA-256,
+# while an attacker who knows the ports but not the sequence numbers sends,
+# to each end in the other's name, RSTs, data and SYNs at random sequence
+# and acknowledgment numbers, and RSTs and data swept over the whole
+# sequence space.  Nothing gets in: no RST is accepted, every segment is
+# counted in TtpInOutOfWindow, the data arrives intact.
+t_blind_injection_leaves_transfer_intact() {
+	local bs=$tmp/bl-s0 as=$tmp/bl-s1 bc=$tmp/bl-c0 ac=$tmp/bl-c1
+	local cport pids pidc pas pac n_s n_c d0 lost
+	head -c 4194304 /dev/urandom >"$tmp/up"
+	head -c 4194304 /dev/urandom >"$tmp/down"
+	ip netns exec $S sh -c "'$attack' pace -r 400000 <'$tmp/down' |
+		'$ttpcat' -l 6100 >'$tmp/up.got'" &
+	pids=$!
+	sleep 0.5
+	ip netns exec $C sh -c "'$attack' pace -r 400000 <'$tmp/up' |
+		'$ttpcat' $SADDR 6100 >'$tmp/down.got'" &
+	pidc=$!
+	cport=$(conn_of $S 6100 | cut -d' ' -f2) || fail "no connection"
+	stats $S "$bs"
+	stats $C "$bc"
+	d0=$(softnet_drops)
+	ip netns exec $A "$attack" blind -d $SADDR -p 6100 -s $CADDR -P "$cport" \
+		-n 10000 -c -S 3 >"$tmp/bl-out-s" 2>&1 &
+	pas=$!
+	ip netns exec $A "$attack" blind -d $CADDR -p "$cport" -s $SADDR -P 6100 \
+		-n 10000 -c -S 4 >"$tmp/bl-out-c" 2>&1 &
+	pac=$!
+	wait $pas || { cat "$tmp/bl-out-s"; fail "the attack on the server failed"; }
+	wait $pac || { cat "$tmp/bl-out-c"; fail "the attack on the client failed"; }
+	cat "$tmp/bl-out-s" "$tmp/bl-out-c"
+	# The attack must have hit a live connection.
+	conn_of $S 6100 >/dev/null || fail "the transfer ended before the attack"
+	wait $pids || fail "the server's ttpcat failed"
+	wait $pidc || fail "the client's ttpcat failed"
+	stats $S "$as"
+	stats $C "$ac"
+	lost=$(($(softnet_drops) - d0))
+	n_s=$(sed -n 's/.*(\([0-9]*\) segments sent).*/\1/p' "$tmp/bl-out-s")
+	n_c=$(sed -n 's/.*(\([0-9]*\) segments sent).*/\1/p' "$tmp/bl-out-c")
+	for ns in server client; do
+		local f0=$bs f1=$as
+		[ $ns = client ] && { f0=$bc; f1=$ac; }
+		echo "$ns: TtpInOutOfWindow +$(delta $f0 $f1 TtpInOutOfWindow)," \
+			"TtpChallengeAcks +$(delta $f0 $f1 TtpChallengeAcks)," \
+			"skipped +$(delta $f0 $f1 TtpChallengeAcksSkipped)," \
+			"TtpInOfoSegs +$(delta $f0 $f1 TtpInOfoSegs)," \
+			"TtpRcvQDrops +$(delta $f0 $f1 TtpRcvQDrops)," \
+			"TtpInCsumErrors +$(delta $f0 $f1 TtpInCsumErrors)," \
+			"TtpInSegs +$(delta $f0 $f1 TtpInSegs)," \
+			"TtpInRsts +$(delta $f0 $f1 TtpInRsts)"
+	done
+	echo "$lost packets lost before TTP"
+	cmp -s "$tmp/up" "$tmp/up.got" ||
+		fail "client to server: $(sha256sum <"$tmp/up" | cut -c1-16) sent," \
+			"$(sha256sum <"$tmp/up.got" | cut -c1-16) received"
+	cmp -s "$tmp/down" "$tmp/down.got" ||
+		fail "server to client: $(sha256sum <"$tmp/down" | cut -c1-16) sent," \
+			"$(sha256sum <"$tmp/down.got" | cut -c1-16) received"
+	echo "SHA-256 both ways: $(sha256sum <"$tmp/up" | cut -c1-16)...," \
+		"$(sha256sum <"$tmp/down" | cut -c1-16)... as sent"
+	[ "$(delta "$bs" "$as" TtpInRsts)" -eq 0 ] && [ "$(delta "$bc" "$ac" TtpInRsts)" -eq 0 ] ||
+		fail "a forged RST was accepted"
+	[ "$(delta "$bs" "$as" TtpEstabResets)" -eq 0 ] && [ "$(delta "$bc" "$ac" TtpEstabResets)" -eq 0 ] ||
+		fail "a connection was reset"
+	# Every forged segment is counted: rejected (TtpInOutOfWindow), or
+	# dropped unseen because the socket's backlog was full while its
+	# process held it (TtpRcvQDrops, which the real data shares) or
+	# because the receiving CPU's queue was (softnet_stat).
+	local got
+	got=$(($(delta "$bs" "$as" TtpInOutOfWindow) + $(delta "$bs" "$as" TtpRcvQDrops) + lost))
+	[ $got -ge "$n_s" ] || fail "the server accounted for $got of $n_s segments"
+	got=$(($(delta "$bc" "$ac" TtpInOutOfWindow) + $(delta "$bc" "$ac" TtpRcvQDrops) + lost))
+	[ $got -ge "$n_c" ] || fail "the client accounted for $got of $n_c segments"
+}
+
 trap cleanup EXIT
-ttp_plan 1
+ttp_plan 4
 setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 ttp_run syn_flood_cookies_keep_listener_open t_syn_flood_cookies_keep_listener_open
+ttp_run challenge_acks_limited_connection_unharmed t_challenge_acks_limited_connection_unharmed
+ttp_run resets_to_closed_ports_limited t_resets_to_closed_ports_limited
+ttp_run blind_injection_leaves_transfer_intact t_blind_injection_leaves_transfer_intact
 ttp_done
