@@ -8,6 +8,8 @@
 #   - an off-path attacker who knows a connection's ports but not its
 #     sequence numbers sends RSTs, data and SYNs at both ends during a
 #     transfer, which stays intact;
+#   - 200,000 hostile segments of every kind at closed ports, a listener
+#     and a connection, each counted where it should be;
 # ttp_attack crafts the hostile segments on raw IP sockets.
 #
 # Layout: "server" (10.77.0.1) and "client" (10.77.0.2) on one veth pair;
@@ -220,13 +222,14 @@ t_syn_flood_cookies_keep_listener_open() {
 	[ "$(sockets_of $S)" -eq 0 ] || fail "$(sockets_of $S) sockets left after the listener closed"
 }
 
-# conn_of NS PORT: "LOCALPORT REMOTEPORT" of the ESTABLISHED connection on
-# local port PORT in namespace NS, once there is one (10 s at most).
+# conn_of NS PORT: "LOCALPORT REMOTEPORT" of the connection (open, or
+# closing but not yet in TIME_WAIT) on local port PORT in namespace NS, once
+# there is one (10 s at most).
 conn_of() {
 	local i line
 	for i in $(seq 100); do
 		line=$(ip netns exec "$1" awk -v p="$(printf %04X "$2")" \
-			'NR > 1 && $4 == "01" && substr($2, 10) == p {
+			'NR > 1 && $4 ~ /^0[1458B]$/ && substr($2, 10) == p {
 				print substr($2, 10), substr($3, 10); exit }' /proc/net/ttp)
 		if [ -n "$line" ]; then
 			echo "$((16#${line% *})) $((16#${line#* }))"
@@ -389,11 +392,108 @@ t_blind_injection_leaves_transfer_intact() {
 	[ $got -ge "$n_c" ] || fail "the client accounted for $got of $n_c segments"
 }
 
+# expect_of FILE NAME: the number NAME=... on the "expect" line of a fuzz run.
+expect_of() { sed -n "s/^fuzz: expect.* $2=\([0-9]*\).*/\1/p" "$1"; }
+
+# 200,000 hostile segments at the server from the client's host, during a
+# transfer (2 MiB, paced to outlast them, compared whole): truncated
+# headers, versions, header lengths and checksums that lie, malformed and
+# bogus options, every flag combination, garbage with a correct checksum,
+# at closed ports, at a listener and at the transfer's connection, whose
+# sequence numbers the fuzzer follows (it never sends what the connection
+# could rightly take: data in its window with a plausible ACK, a RST that
+# may be at rcv_nxt).  The header, version and checksum errors counted are
+# exactly those sent; what passed those checks is counted too; the data
+# arrives intact; the listener still serves; the kernel reports nothing
+# (vm-run checks its log).
+t_wire_fuzz_200000_segments() {
+	local b=$tmp/fz-before a=$tmp/fz-after f=$tmp/fz-out cport spid cpid
+	local d0 lost n want got backlog start
+	backlog=$(ip netns exec $S sysctl -n net.ttp.max_syn_backlog)
+	head -c 2097152 /dev/urandom >"$tmp/fz-data"
+	ip netns exec $S sh -c "'$ttpcat' -l 6200 </dev/null >'$tmp/fz-got'" &
+	spid=$!
+	sleep 0.5
+	ip netns exec $C sh -c "'$attack' pace -r 150000 <'$tmp/fz-data' |
+		'$ttpcat' $SADDR 6200 >/dev/null" &
+	cpid=$!
+	cport=$(conn_of $S 6200 | cut -d' ' -f2) || fail "no connection"
+	# A listener whose connections use the Internet checksum: forged
+	# segments that land on them are then checked as sent, not counted
+	# as checksum errors for lacking CRC32C.
+	ip netns exec $S sysctl -qw net.ttp.crc32c=0
+	serve 6300 || fail "the listener did not start"
+	ip netns exec $S sysctl -qw net.ttp.crc32c=1
+	stats $S "$b"
+	d0=$(softnet_drops)
+	start=$SECONDS
+	# A new seed each run, shown so that a failure can be replayed
+	# (TTP_FUZZ_SEED=N).
+	local seed=${TTP_FUZZ_SEED:-$(date +%s)}
+	echo "fuzz seed: $seed"
+	ip netns exec $C "$attack" fuzz -i veth-c -d $SADDR -s $CADDR -L 6300 \
+		-p 6200 -P "$cport" -n 200000 -c -S "$seed" >"$f" 2>&1 ||
+		{ cat "$f"; fail "the fuzzer failed"; }
+	sleep 0.5
+	stats $S "$a"
+	lost=$(($(softnet_drops) - d0))
+	cat "$f"
+	echo "fuzzing took $((SECONDS - start)) s; $lost packets lost before TTP"
+	for n in TtpInSegs TtpInHdrErrors TtpInVersionErrors TtpInCsumErrors \
+		TtpInNoPorts TtpInOutOfWindow TtpRcvQDrops TtpPassiveOpens \
+		TtpSynCookiesSent TtpSynCookiesFailed TtpChallengeAcks \
+		TtpChallengeAcksSkipped TtpOutRsts TtpOutRstsSkipped TtpInRsts \
+		TtpEstabResets TtpListenDrops; do
+		echo "  $n +$(delta "$b" "$a" $n)"
+	done
+	# The fuzzing must have hit a live connection.
+	[ "$(conn_of $S 6200 | cut -d' ' -f2)" = "$cport" ] ||
+		fail "the transfer ended before the fuzzing did"
+	# Errors found before any socket is looked for: exactly those sent
+	# (less any packet lost on the way).
+	for n in hdr:TtpInHdrErrors version:TtpInVersionErrors csum:TtpInCsumErrors; do
+		want=$(expect_of "$f" "${n%%:*}")
+		got=$(delta "$b" "$a" "${n#*:}")
+		[ -n "$want" ] && [ "$got" -le "$want" ] && [ "$got" -ge $((want - lost)) ] ||
+			fail "${n#*:} +$got, for ${want:-?} such segments sent"
+	done
+	# What passed them: at closed ports, no socket; at the connection,
+	# rejected (or dropped while its process held it).
+	want=$(expect_of "$f" closed)
+	[ "$(delta "$b" "$a" TtpInNoPorts)" -ge $((want - lost)) ] ||
+		fail "TtpInNoPorts +$(delta "$b" "$a" TtpInNoPorts), for $want segments at closed ports"
+	want=$(expect_of "$f" conn)
+	got=$(($(delta "$b" "$a" TtpInOutOfWindow) + $(delta "$b" "$a" TtpRcvQDrops)))
+	[ "$got" -ge $((want - lost)) ] ||
+		fail "$got rejected at the connection, for $want segments sent to it"
+	[ "$(delta "$b" "$a" TtpEstabResets)" -eq 0 ] || fail "a connection was reset"
+	wait $cpid || fail "the client's ttpcat failed"
+	wait $spid || fail "the server's ttpcat failed"
+	cmp -s "$tmp/fz-data" "$tmp/fz-got" ||
+		fail "the transfer arrived damaged: $(sha256sum <"$tmp/fz-data" | cut -c1-16) sent," \
+			"$(sha256sum <"$tmp/fz-got" | cut -c1-16) received"
+	echo "SHA-256 $(sha256sum <"$tmp/fz-data" | cut -c1-16)... as sent"
+	# The listener still serves, and holds a bounded number of sockets.
+	ip netns exec $C "$attack" connect -d $SADDR -p 6300 -n 5 -t 60 ||
+		fail "the listener no longer serves"
+	[ "$(sockets_of $S)" -le $((2 + backlog + 8)) ] ||
+		fail "$(sockets_of $S) sockets in the server"
+	ip netns pids $S | xargs -r kill
+}
+
+# timed TEST: run TEST and say how long it took.
+timed() {
+	local t0=$SECONDS
+	"$@"
+	echo "took $((SECONDS - t0)) s"
+}
+
 trap cleanup EXIT
-ttp_plan 4
+ttp_plan 5
 setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
-ttp_run syn_flood_cookies_keep_listener_open t_syn_flood_cookies_keep_listener_open
-ttp_run challenge_acks_limited_connection_unharmed t_challenge_acks_limited_connection_unharmed
-ttp_run resets_to_closed_ports_limited t_resets_to_closed_ports_limited
-ttp_run blind_injection_leaves_transfer_intact t_blind_injection_leaves_transfer_intact
+ttp_run syn_flood_cookies_keep_listener_open timed t_syn_flood_cookies_keep_listener_open
+ttp_run challenge_acks_limited_connection_unharmed timed t_challenge_acks_limited_connection_unharmed
+ttp_run resets_to_closed_ports_limited timed t_resets_to_closed_ports_limited
+ttp_run blind_injection_leaves_transfer_intact timed t_blind_injection_leaves_transfer_intact
+ttp_run wire_fuzz_200000_segments timed t_wire_fuzz_200000_segments
 ttp_done
