@@ -60,6 +60,7 @@
 #include <sys/socket.h>
 
 #include "ttp_common.h"
+#include "ttp_spec.h"
 
 #define TTPF_FIN	0x01
 #define TTPF_SYN	0x02
@@ -804,40 +805,6 @@ static void fz_track(int fd, const struct args *a, struct fz_conn *k)
 	}
 }
 
-/*
- * The receiver's option rules (Documentation/protocol.rst, "Options"),
- * written again from the specification: is the area well-formed?
- */
-static int fz_opts_ok(const uint8_t *o, size_t len)
-{
-	size_t i = 0;
-	int sacks = 0;
-
-	while (i < len) {
-		uint8_t kind = o[i], olen;
-
-		if (kind == 0)
-			return 1;
-		if (kind == 1) {
-			i++;
-			continue;
-		}
-		if (len - i < 2)
-			return 0;
-		olen = o[i + 1];
-		if (olen < 2 || olen > len - i)
-			return 0;
-		if ((kind == 2 && olen != 4) || (kind == 3 && olen != 3) ||
-		    (kind == 4 && olen != 3) || (kind == 5 && olen != 2))
-			return 0;
-		if (kind == 6 && (olen < 10 || (olen - 2) % 8 ||
-				  (olen - 2) / 8 > 4 || sacks++))
-			return 0;
-		i += olen;
-	}
-	return 1;
-}
-
 static void fill_random(uint8_t *p, size_t n)
 {
 	while (n--)
@@ -1140,7 +1107,7 @@ classify:
 		st->hdr++;
 	} else if (kind == FZ_CSUM) {
 		st->csum++;
-	} else if (!fz_opts_ok(h + 20, (h[12] & 15) * 4 - 20)) {
+	} else if (!ttp_spec_options_ok(h + 20, (h[12] & 15) * 4 - 20)) {
 		st->hdr++;
 	} else if (target == FZ_CONN && a->crc && !(h[13] & TTPF_CRC) &&
 		   !(h[13] & (TTPF_SYN | TTPF_RST))) {
