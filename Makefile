@@ -10,6 +10,7 @@
 #                      debug lane's kernel is built first if not cached:
 #                      scripts/debug-kernel)
 #   make lint          checkpatch --strict, sparse (C=2) and W=1 on every lane
+#   make fuzz          fuzz the option parser on the host (FUZZ_SECS, 600)
 #   make check         every test: host tests, then the selftests in a VM
 #                      on each kernel lane (scripts/check)
 #   make demo          build, boot a VM, load TTP and show it working
@@ -23,7 +24,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE_SRC := Kbuild $(wildcard module/*.[ch]) include/uapi/linux/ttp.h
 
-.PHONY: all module modules lane-module selftests userspace lint check demo deps clean
+.PHONY: all module modules lane-module selftests userspace lint fuzz check demo deps clean
 
 all: module userspace selftests
 
@@ -57,6 +58,13 @@ userspace:
 
 lint:
 	@scripts/lint
+
+FUZZ_SECS ?= 600
+fuzz:
+	@scripts/tests/fuzz/build build/fuzz
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/wire_fuzz -max_total_time=$(FUZZ_SECS) -max_len=256 \
+		-artifact_prefix=build/fuzz/ build/fuzz/corpus
 
 check:
 	@scripts/check

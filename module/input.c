@@ -100,31 +100,24 @@ static void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 
 /* ---- LISTEN ---- */
 
-static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
+static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb);
+
+/*
+ * Open a connection of listener @sk for the peer that sent @skb: a SYN, or
+ * with @cookie the ACK of a SYN cookie (syncookie.c), which then completes
+ * the handshake at once.  @irs is the peer's initial sequence number, @iss
+ * ours; @peer what the peer's SYN offered.  Consumes @skb.
+ */
+static void ttp_listen_open(struct sock *sk, struct sk_buff *skb, u32 irs,
+			    u32 iss, const struct ttp_opts *peer, bool cookie)
 {
 	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
-	struct ttp_sock *ptsk = ttp_sk(sk);
 	struct net *net = sock_net(sk);
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
 	struct ttp_sock *tsk;
 	struct inet_sock *inet;
 	struct sock *child;
-	int max_syn;
-
-	if (cb->th_flags & TTPF_RST)
-		goto drop;
-	if ((cb->th_flags & TTPF_ACK) || !(cb->th_flags & TTPF_SYN)) {
-		ttp_send_reset_reply(net, skb);
-		goto drop;
-	}
-
-	max_syn = READ_ONCE(ttp_pernet(net)->sysctl.max_syn_backlog);
-	if (READ_ONCE(ptsk->syn_queue_len) >= max_syn ||
-	    sk_acceptq_is_full(sk)) {
-		TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
-		goto drop;
-	}
 
 	child = ttp_child_alloc(sk, GFP_ATOMIC);
 	if (!child) {
@@ -141,18 +134,17 @@ static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 	inet->inet_dport = th->source;
 	ttp_bind_child(sk, child);
 
-	tsk->irs = cb->q.seq;
-	tsk->rcv_nxt = cb->q.seq + 1;
+	tsk->irs = irs;
+	tsk->rcv_nxt = irs + 1;
 	tsk->copied_seq = tsk->rcv_nxt;
 	tsk->rcv_wup = tsk->rcv_nxt;
-	tsk->iss = ttp_isn(inet->inet_saddr, inet->inet_daddr,
-			   inet->inet_sport, inet->inet_dport);
-	tsk->snd_una = tsk->iss;
-	tsk->snd_nxt = tsk->iss;
-	tsk->write_seq = tsk->iss;
+	tsk->iss = iss;
+	tsk->snd_una = iss;
+	tsk->snd_nxt = iss;
+	tsk->write_seq = iss;
 	tsk->snd_wnd = cb->window;
-	tsk->snd_wl1 = cb->q.seq;
-	tsk->snd_wl2 = tsk->iss;
+	tsk->snd_wl1 = irs;
+	tsk->snd_wl2 = iss;
 
 	if (ttp_hash_established(child)) {
 		/* A twin for this 4-tuple is being set up on another CPU. */
@@ -173,15 +165,74 @@ static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		if (!IS_ERR(rt))
 			sk_setup_caps(child, &rt->dst);
 	}
-	ttp_negotiate(child, &cb->opts, false, ttp_choose_wscale(child));
+	ttp_negotiate(child, peer, false, ttp_choose_wscale(child));
 	ttp_child_attach(sk, child);
 	TTP_INC_STATS(net, TTP_MIB_PASSIVEOPENS);
+	if (cookie) {
+		ttp_syncookie_init_child(sk, child, peer);
+		ttp_rcv_synchronized(child, skb);
+		bh_unlock_sock(child);
+		return;
+	}
 	if (ttp_send_synack(child)) {
 		ttp_transition(child, TTP_EV_ABORT);
 		ttp_done(child);
 	}
 	bh_unlock_sock(child);
 	consume_skb(skb);
+	return;
+drop:
+	kfree_skb(skb);
+}
+
+static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *ptsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	const struct iphdr *iph = ip_hdr(skb);
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
+	struct ttp_opts peer;
+	bool syn_queue_full;
+	int ret;
+
+	if (cb->th_flags & TTPF_RST)
+		goto drop;
+	if ((cb->th_flags & (TTPF_SYN | TTPF_ACK)) == TTPF_ACK) {
+		/* The ACK of a SYN+ACK sent without state? */
+		ret = ttp_syncookie_check(sk, skb, &peer);
+		if (ret < 0)
+			goto drop;
+		if (ret) {
+			ttp_listen_open(sk, skb, cb->q.seq - 1, cb->ack_seq - 1,
+					&peer, true);
+			return;
+		}
+	}
+	if ((cb->th_flags & TTPF_ACK) || !(cb->th_flags & TTPF_SYN)) {
+		TTP_INC_STATS(net, TTP_MIB_INNOPORTS);
+		ttp_send_reset_reply(net, skb);
+		goto drop;
+	}
+
+	if (sk_acceptq_is_full(sk)) {
+		TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
+		goto drop;
+	}
+	syn_queue_full = READ_ONCE(ptsk->syn_queue_len) >=
+			 READ_ONCE(ttp_pernet(net)->sysctl.max_syn_backlog);
+	if (ttp_syncookie_wanted(sk, syn_queue_full)) {
+		ttp_syncookie_send(sk, skb, &cb->opts);
+		consume_skb(skb);
+		return;
+	}
+	if (syn_queue_full) {
+		TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
+		goto drop;
+	}
+	ttp_listen_open(sk, skb, cb->q.seq,
+			ttp_isn(iph->daddr, iph->saddr, th->dest, th->source),
+			&cb->opts, false);
 	return;
 drop:
 	kfree_skb(skb);
@@ -583,7 +634,7 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
 	if (fl & TTPF_RST) {
 		if (seq != tsk->rcv_nxt) {
-			ttp_send_ack(sk);
+			ttp_send_challenge_ack(sk);
 			TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 			goto drop;
 		}
@@ -601,13 +652,16 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 
 	/* 3. A SYN in the window: old or forged.  Challenge (RFC 5961). */
 	if (fl & TTPF_SYN) {
-		ttp_send_ack(sk);
+		ttp_send_challenge_ack(sk);
+		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}
 
 	/* 4. ACK. */
-	if (!(fl & TTPF_ACK))
+	if (!(fl & TTPF_ACK)) {
+		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
+	}
 	if (sk->sk_state == TTP_SYN_RECV) {
 		if (cb->ack_seq != tsk->iss + 1) {
 			ttp_send_reset_reply(net, skb);
@@ -621,10 +675,10 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		ttp_ack_update(sk, cb->ack_seq);
 		ttp_transition(sk, TTP_EV_RCV_ACK);
 	}
-	if (ttp_seq_after(cb->ack_seq, tsk->snd_nxt)) {
-		/* It acknowledges what we never sent (same rule as above). */
+	if (!ttp_ack_plausible(sk, cb->ack_seq)) {
+		/* Data never sent, or forged (RFC 5961, 5.2; rule above). */
 		if (len || (fl & TTPF_FIN))
-			ttp_send_ack(sk);
+			ttp_send_challenge_ack(sk);
 		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}
@@ -809,7 +863,8 @@ int ttp_v4_rcv(struct sk_buff *skb)
 
 	sk = ttp_lookup_established(net, iph->saddr, th->source, iph->daddr,
 				    th->dest);
-	if (!sk && (th->flags & (TTPF_SYN | TTPF_ACK | TTPF_RST)) == TTPF_SYN)
+	/* A SYN, or the ACK of a SYN cookie (syncookie.c), opens one. */
+	if (!sk && ttp_for_listener(th->flags))
 		sk = ttp_lookup_listener(net, iph->daddr, th->dest);
 	if (!sk) {
 		TTP_INC_STATS(net, TTP_MIB_INNOPORTS);

@@ -45,6 +45,12 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_OFOQUEUED]		= "TtpInOfoSegs",
 	[TTP_MIB_DELAYEDACKS]		= "TtpDelayedAcks",
 	[TTP_MIB_SACKBLOCKS]		= "TtpInSackBlocks",
+	[TTP_MIB_SYNCOOKIESSENT]	= "TtpSynCookiesSent",
+	[TTP_MIB_SYNCOOKIESRECV]	= "TtpSynCookiesRecv",
+	[TTP_MIB_SYNCOOKIESFAILED]	= "TtpSynCookiesFailed",
+	[TTP_MIB_CHALLENGEACKS]		= "TtpChallengeAcks",
+	[TTP_MIB_CHALLENGEACKSSKIPPED]	= "TtpChallengeAcksSkipped",
+	[TTP_MIB_OUTRSTSSKIPPED]	= "TtpOutRstsSkipped",
 };
 
 static int ttp_stats_show(struct seq_file *seq, void *v)
@@ -64,6 +70,8 @@ static int __net_init ttp_net_init(struct net *net)
 	int err = -ENOMEM;
 
 	ttp_sysctl_defaults(&tn->sysctl);
+	ttp_ratelimit_init(&tn->challenge_rl);
+	ttp_ratelimit_init(&tn->rst_rl);
 	tn->mib = alloc_percpu(struct ttp_mib);
 	if (!tn->mib)
 		return -ENOMEM;

@@ -39,13 +39,18 @@ u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
  */
 #define TTP_MAX_MSS	(SKB_WITH_OVERHEAD(32768) - TTP_MAX_HEADER)
 
-u16 ttp_route_mss(struct sock *sk)
+u16 ttp_mtu_mss(unsigned int mtu)
 {
-	struct dst_entry *dst = __sk_dst_get(sk);
-	unsigned int mtu = dst ? dst_mtu(dst) : 576;
 	int mss = mtu - sizeof(struct iphdr) - TTP_HDR_LEN;
 
 	return clamp_t(int, mss, TTP_MIN_MSS, TTP_MAX_MSS);
+}
+
+u16 ttp_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+
+	return ttp_mtu_mss(dst ? dst_mtu(dst) : 576);
 }
 
 /*
@@ -312,58 +317,92 @@ void ttp_send_active_rst(struct sock *sk, gfp_t gfp)
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTRSTS);
 }
 
+/* The route back to the sender of @in, for a reply without a socket. */
+struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
+			       struct flowi4 *fl4)
+{
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(in);
+	const struct iphdr *iph = ip_hdr(in);
+
+	return ip_route_output_ports(net, fl4, NULL, iph->saddr, iph->daddr,
+				     th->source, th->dest, ttp_ipproto, 0,
+				     inet_iif(in));
+}
+
 /*
- * Answer a segment that has no connection with a RST (RFC 793 "Reset
- * Generation"): if it carried an ACK, the RST takes that number as its
- * sequence; otherwise it acknowledges the segment.  Never a RST for a RST.
- * Sent through the namespace's control socket, as no socket of ours exists.
+ * ttp_send_reply() - answer @in with a segment of no connection (a RST, or
+ * the SYN+ACK of a SYN cookie), through the namespace's control socket, on
+ * route @rt (consumed).  @o: the options, or NULL.  The Internet checksum,
+ * as the peer may not have agreed to another.
  */
-void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
+void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
+		    u32 seq, u32 ack, u8 flags, u16 window,
+		    const struct ttp_opts *o)
 {
 	struct ttp_net *tn = ttp_pernet(net);
 	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(in);
 	const struct iphdr *iph = ip_hdr(in);
-	struct ttp_skb_cb *cb = TTP_SKB_CB(in);
+	unsigned int optlen = o ? ttp_options_len(o) : 0;
 	struct sk_buff *skb;
 	struct ttphdr *rth;
-	struct rtable *rt;
-	struct flowi4 fl4;
 
-	if (th->flags & TTPF_RST)
-		return;
-
-	rt = ip_route_output_ports(net, &fl4, NULL, iph->saddr, iph->daddr,
-				   th->source, th->dest, ttp_ipproto, 0,
-				   inet_iif(in));
-	if (IS_ERR(rt))
-		return;
 	skb = alloc_skb(TTP_MAX_HEADER, GFP_ATOMIC);
 	if (!skb) {
 		ip_rt_put(rt);
 		return;
 	}
 	skb_reserve(skb, TTP_MAX_HEADER);
-	rth = skb_push(skb, TTP_HDR_LEN);
+	rth = skb_push(skb, TTP_HDR_LEN + optlen);
 	skb_reset_transport_header(skb);
 	memset(rth, 0, TTP_HDR_LEN);
 	rth->source = th->dest;
 	rth->dest = th->source;
-	rth->ver_doff = (TTP_VERSION << 4) | (TTP_HDR_LEN / 4);
-	if (th->flags & TTPF_ACK) {
-		rth->seq = th->ack_seq;
-		rth->flags = TTPF_RST;
-	} else {
-		rth->ack_seq = htonl(cb->end_seq);
-		rth->flags = TTPF_RST | TTPF_ACK;
-	}
+	rth->seq = htonl(seq);
+	rth->ack_seq = htonl(ack);
+	rth->ver_doff = (TTP_VERSION << 4) | ((TTP_HDR_LEN + optlen) / 4);
+	rth->flags = flags;
+	rth->window = htons(window);
+	if (optlen)
+		ttp_write_options((u8 *)(rth + 1), o, optlen);
 	ttp_csum_fill(skb, rth, skb->len, iph->daddr, iph->saddr,
 		      TTP_CSUM_INET);
 	skb_dst_set(skb, &rt->dst);
 	TTP_INC_STATS(net, TTP_MIB_OUTSEGS);
-	TTP_INC_STATS(net, TTP_MIB_OUTRSTS);
 	local_bh_disable();
 	ip_build_and_send_pkt(skb, tn->ctl_sk, iph->daddr, iph->saddr, NULL, 0);
 	local_bh_enable();
+}
+
+/*
+ * Answer a segment that has no connection with a RST (RFC 793 "Reset
+ * Generation"): if it carried an ACK, the RST takes that number as its
+ * sequence; otherwise it acknowledges the segment.  Never a RST for a RST.
+ * At most net.ttp.rst_limit a second (ratelimit.c): segments from forged
+ * addresses must not turn this host into a source of floods.
+ */
+void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
+{
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(in);
+	struct ttp_net *tn = ttp_pernet(net);
+	struct rtable *rt;
+	struct flowi4 fl4;
+
+	if (th->flags & TTPF_RST)
+		return;
+	if (!ttp_ratelimit_allow(&tn->rst_rl, READ_ONCE(tn->sysctl.rst_limit))) {
+		TTP_INC_STATS(net, TTP_MIB_OUTRSTSSKIPPED);
+		return;
+	}
+	rt = ttp_reply_route(net, in, &fl4);
+	if (IS_ERR(rt))
+		return;
+	TTP_INC_STATS(net, TTP_MIB_OUTRSTS);
+	if (th->flags & TTPF_ACK)
+		ttp_send_reply(net, in, rt, ntohl(th->ack_seq), 0, TTPF_RST, 0,
+			       NULL);
+	else
+		ttp_send_reply(net, in, rt, 0, TTP_SKB_CB(in)->end_seq,
+			       TTPF_RST | TTPF_ACK, 0, NULL);
 }
 
 /*

@@ -34,6 +34,9 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->default_mss = 536;
 	s->sack = 1;
 	s->delack_ms = 40;
+	s->syncookies = 1;
+	s->challenge_ack_limit = 1000;
+	s->rst_limit = 1000;
 }
 
 /*
@@ -157,6 +160,33 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ONE,
 		.extra2		= &ttp_delack_max,
+	},
+	{
+		.procname	= "syncookies",
+		.data		= (void *)offsetof(struct ttp_sysctl, syncookies),
+		.maxlen		= sizeof_field(struct ttp_sysctl, syncookies),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_TWO,
+	},
+	{
+		.procname	= "challenge_ack_limit",
+		.data		= (void *)offsetof(struct ttp_sysctl, challenge_ack_limit),
+		.maxlen		= sizeof_field(struct ttp_sysctl, challenge_ack_limit),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "rst_limit",
+		.data		= (void *)offsetof(struct ttp_sysctl, rst_limit),
+		.maxlen		= sizeof_field(struct ttp_sysctl, rst_limit),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_INT_MAX,
 	},
 	{ }
 };

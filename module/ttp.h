@@ -68,6 +68,12 @@ enum ttp_mib_field {
 	TTP_MIB_OFOQUEUED,	/* TtpInOfoSegs: out-of-order data queued */
 	TTP_MIB_DELAYEDACKS,	/* TtpDelayedAcks: ACKs sent by the timer */
 	TTP_MIB_SACKBLOCKS,	/* TtpInSackBlocks: SACK blocks accepted */
+	TTP_MIB_SYNCOOKIESSENT,	/* TtpSynCookiesSent: SYN+ACKs of cookies */
+	TTP_MIB_SYNCOOKIESRECV,	/* TtpSynCookiesRecv: cookies that opened */
+	TTP_MIB_SYNCOOKIESFAILED, /* TtpSynCookiesFailed: invalid cookies */
+	TTP_MIB_CHALLENGEACKS,	/* TtpChallengeAcks: challenge ACKs sent */
+	TTP_MIB_CHALLENGEACKSSKIPPED, /* TtpChallengeAcksSkipped: over limit */
+	TTP_MIB_OUTRSTSSKIPPED,	/* TtpOutRstsSkipped: replies over limit */
 	TTP_MIB_MAX
 };
 
@@ -103,6 +109,19 @@ struct ttp_sysctl {
 	int	default_mss;		/* mss when the peer says nothing */
 	int	sack;			/* offer SACK in handshakes */
 	int	delack_ms;		/* longest an ACK waits for company */
+	int	syncookies;		/* syncookies: 0 off, 1 on overflow, 2 always */
+	int	challenge_ack_limit;	/* challenge_ack_limit, per second */
+	int	rst_limit;		/* rst_limit: replies per second */
+};
+
+/*
+ * A budget of answers per second (ratelimit.c), drawn at random around a
+ * limit each second.
+ */
+struct ttp_ratelimit {
+	spinlock_t	lock;		/* the two fields below */
+	unsigned long	start;		/* jiffies when this second began */
+	u32		left;		/* answers left in it */
 };
 
 /* State of TTP in one network namespace. */
@@ -112,6 +131,8 @@ struct ttp_net {
 	struct ttp_sysctl	sysctl;
 	struct ctl_table_header	*sysctl_hdr;
 	struct sock		*ctl_sk;	/* sends resets that have no socket */
+	struct ttp_ratelimit	challenge_rl;	/* challenge ACKs */
+	struct ttp_ratelimit	rst_rl;		/* resets sent by ctl_sk */
 };
 
 /* Per-skb data of TTP segments in queues. */
@@ -207,6 +228,7 @@ struct ttp_sock {
 	unsigned int	syn_queue_len;
 	struct list_head child_node;	/* entry of a child in a queue */
 	struct sock	*parent;	/* listener of a child, until accept */
+	unsigned long	cookie_sent;	/* jiffies of the last SYN cookie sent */
 
 	u8	nodelay:1,
 		cwnd_limited:1,	/* the last push stopped at cwnd */
@@ -331,6 +353,8 @@ void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 void ttp_enter_loss(struct sock *sk);
 
 /* output.c */
+struct flowi4;
+struct rtable;
 u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 u16 ttp_route_mss(struct sock *sk);
 u8 ttp_choose_wscale(const struct sock *sk);
@@ -341,6 +365,12 @@ void ttp_send_ack(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 void ttp_send_active_rst(struct sock *sk, gfp_t gfp);
 void ttp_send_reset_reply(struct net *net, struct sk_buff *skb);
+u16 ttp_mtu_mss(unsigned int mtu);
+struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
+			       struct flowi4 *fl4);
+void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
+		    u32 seq, u32 ack, u8 flags, u16 window,
+		    const struct ttp_opts *o);
 void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
 void ttp_retransmit_lost(struct sock *sk, bool force);
@@ -360,6 +390,31 @@ int ttp_v4_rcv(struct sk_buff *skb);
 int ttp_v4_err(struct sk_buff *skb, u32 info);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
 unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b);
+
+/* syncookie.c */
+bool ttp_syncookie_wanted(struct sock *sk, bool syn_queue_full);
+void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
+			const struct ttp_opts *peer);
+int ttp_syncookie_check(struct sock *sk, struct sk_buff *skb,
+			struct ttp_opts *peer);
+void ttp_syncookie_init_child(struct sock *sk, struct sock *child,
+			      const struct ttp_opts *peer);
+
+/*
+ * A segment that no connection owns goes to a listener if it is a SYN, or
+ * an ACK that may complete a SYN cookie's handshake; never a RST.
+ */
+static inline bool ttp_for_listener(u8 flags)
+{
+	flags &= TTPF_SYN | TTPF_ACK | TTPF_RST;
+	return flags == TTPF_SYN || flags == TTPF_ACK;
+}
+
+/* ratelimit.c */
+void ttp_ratelimit_init(struct ttp_ratelimit *rl);
+bool ttp_ratelimit_allow(struct ttp_ratelimit *rl, int limit);
+void ttp_send_challenge_ack(struct sock *sk);
+bool ttp_ack_plausible(const struct sock *sk, u32 ack);
 
 /* socket.c */
 extern struct proto ttp_prot;

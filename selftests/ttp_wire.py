@@ -33,10 +33,31 @@ def inet_csum(data):
     return ~s & 0xffff
 
 
+def _crc32c_table():
+    t = []
+    for i in range(256):
+        c = i
+        for _ in range(8):
+            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
+        t.append(c)
+    return t
+
+
+CRC32C_TABLE = _crc32c_table()
+
+
+def crc32c(data):
+    c = 0xffffffff
+    for b in data:
+        c = CRC32C_TABLE[(c ^ b) & 0xff] ^ (c >> 8)
+    return c ^ 0xffffffff
+
+
 def segment(sport, dport, seq=0, ack=0, flags=SYN, window=65535,
             options=b"", payload=b"", version=1, doff=None, src=LO, dst=LO,
             good_csum=True):
-    """A TTP segment with a correct Internet checksum (unless told not)."""
+    """A TTP segment with a correct checksum (unless told not): CRC32C if
+    flags has CRC, else the Internet checksum."""
     if doff is None:
         doff = (20 + len(options)) // 4
     hdr = struct.pack("!HHIIBBHI", sport, dport, seq, ack,
@@ -44,6 +65,11 @@ def segment(sport, dport, seq=0, ack=0, flags=SYN, window=65535,
     seg = hdr + options + payload
     pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
         struct.pack("!BBH", 0, PROTO, len(seg))
+    if flags & CRC:
+        c = crc32c(pseudo + seg)
+        if not good_csum:
+            c ^= 0x5a5a
+        return seg[:16] + struct.pack("!I", c) + seg[20:]
     c = inet_csum(pseudo + seg)
     if not good_csum:
         c ^= 0x5a5a
@@ -141,6 +167,24 @@ def ttp_accept(lst):
 
 
 SOL_TTP, TTP_INFO, TTP_MAXSEG, TTP_CSUM_ALGO = 253, 1, 3, 4
+
+
+def parse_options(opts):
+    """{kind: value bytes} of an options area."""
+    kinds, i = {}, 0
+    while i < len(opts):
+        if opts[i] == 0:
+            break
+        if opts[i] == 1:
+            i += 1
+            continue
+        kinds[opts[i]] = opts[i + 2:i + opts[i + 1]]
+        i += opts[i + 1]
+    return kinds
+
+
+TTPI_OPT_WSCALE, TTPI_OPT_SACK, TTPI_OPT_CRC32C, TTPI_OPT_SYNCOOKIE = \
+    0x01, 0x02, 0x04, 0x10
 
 
 def ttp_info(s):
@@ -308,16 +352,7 @@ def t_syn_options_offer_mss_wscale_and_checksums():
     libc.connect(s.fileno(), ctypes.byref(a), ctypes.sizeof(a))
     p = r.recv(lambda p: p["dport"] == 4600 and p["flags"] == SYN)
     check(p is not None, "SYN not seen")
-    opts, kinds = p["options"], {}
-    i = 0
-    while i < len(opts):
-        if opts[i] == 0:
-            break
-        if opts[i] == 1:
-            i += 1
-            continue
-        kinds[opts[i]] = opts[i + 2:i + opts[i + 1]]
-        i += opts[i + 1]
+    kinds = parse_options(p["options"])
     check(2 in kinds and 3 in kinds and 4 in kinds, "options %s" % kinds)
     check(kinds[4][0] == 3, "checksums offered %#x" % kinds[4][0])
     s.close()
@@ -343,35 +378,301 @@ def sockets_in_state(state, port):
     return n
 
 
+class sysctl:
+    """with sysctl(name, value): net.ttp.name set for the block."""
+
+    def __init__(self, name, value):
+        self.path = "/proc/sys/net/ttp/" + name
+        self.value = str(value)
+
+    def __enter__(self):
+        self.old = open(self.path).read()
+        with open(self.path, "w") as f:
+            f.write(self.value)
+
+    def __exit__(self, *exc):
+        with open(self.path, "w") as f:
+            f.write(self.old)
+
+
+def flood_syns(port, n, net="10.99.0"):
+    """SYNs from n hosts that never answer (their SYN+ACKs go nowhere)."""
+    for i in range(n):
+        src = "%s.%d" % (net, i + 1)
+        send_spoofed(segment(3000, port, seq=500, flags=SYN, src=src), src)
+
+
 def t_half_open_connections_bounded_by_max_syn_backlog():
-    """SYNs from hosts that never answer: at most max_syn_backlog wait."""
-    path = "/proc/sys/net/ttp/max_syn_backlog"
-    old = open(path).read()
+    """SYNs from hosts that never answer: at most max_syn_backlog wait.
+    Without SYN cookies, later SYNs are dropped."""
     lst = ttp_listener(4700, backlog=64)
-    # The SYN+ACKs go nowhere: the clients never complete the handshake.
     os.system("ip route add blackhole 10.99.0.0/24")
     try:
-        with open(path, "w") as f:
-            f.write("4")
-        before = stats()["TtpListenDrops"]
-        for i in range(10):
-            src = "10.99.0.%d" % (i + 1)
-            send_spoofed(segment(3000, 4700, seq=500, flags=SYN, src=src),
-                         src)
-        time.sleep(0.5)
-        drops = stats()["TtpListenDrops"] - before
+        with sysctl("max_syn_backlog", 4), sysctl("syncookies", 0):
+            before = stats()
+            flood_syns(4700, 10)
+            time.sleep(0.5)
+            after = stats()
+        drops = after["TtpListenDrops"] - before["TtpListenDrops"]
+        cookies = after["TtpSynCookiesSent"] - before["TtpSynCookiesSent"]
         waiting = sockets_in_state(3, 4700)
         check(waiting == 4, "%d connections in SYN_RECV, not 4" % waiting)
         check(drops == 6, "TtpListenDrops grew by %d, not 6" % drops)
+        check(cookies == 0, "%d SYN cookies sent while off" % cookies)
     finally:
-        with open(path, "w") as f:
-            f.write(old)
         lst.close()
         os.system("ip route del blackhole 10.99.0.0/24")
     # Closing the listener resets and frees its half-open children.
     time.sleep(0.2)
     check(sockets_in_state(3, 4700) == 0, "half-open children outlived "
           "their listener")
+
+
+def echo_check(a, c, n=200000):
+    """Data both ways between sockets a and c arrives intact."""
+    data = os.urandom(n)
+    c.sendall(data)
+    got = b""
+    while len(got) < n:
+        chunk = a.recv(65536)
+        check(chunk, "connection ended early")
+        got += chunk
+    check(got == data, "data differs one way")
+    a.sendall(got[::-1])
+    back = b""
+    while len(back) < n:
+        chunk = c.recv(65536)
+        check(chunk, "connection ended early")
+        back += chunk
+    check(back == data[::-1], "data differs the other way")
+
+
+def t_syn_cookies_answer_when_syn_queue_full():
+    """With the SYN queue full of forged SYNs, the listener answers with
+    cookies: no more half-open connections, and a real client gets in."""
+    lst = ttp_listener(4710, backlog=64)
+    os.system("ip route add blackhole 10.99.0.0/24")
+    try:
+        with sysctl("max_syn_backlog", 4):
+            before = stats()
+            flood_syns(4710, 10)
+            time.sleep(0.5)
+            mid = stats()
+            waiting = sockets_in_state(3, 4710)
+            c = ttp_connect(4710)
+            a = ttp_accept(lst)
+            after = stats()
+        d = {k: after[k] - before[k] for k in after}
+        check(waiting == 4, "%d connections in SYN_RECV, not 4" % waiting)
+        check(mid["TtpSynCookiesSent"] - before["TtpSynCookiesSent"] == 6,
+              "%d cookies for 6 SYNs over the limit" %
+              (mid["TtpSynCookiesSent"] - before["TtpSynCookiesSent"]))
+        check(d["TtpListenDrops"] == 0, "%d SYNs dropped" % d["TtpListenDrops"])
+        check(d["TtpSynCookiesSent"] == 7, "%d cookies sent, not 7" %
+              d["TtpSynCookiesSent"])
+        check(d["TtpSynCookiesRecv"] == 1, "%d cookies came back, not 1" %
+              d["TtpSynCookiesRecv"])
+        check(ttp_info(a)["options"] & TTPI_OPT_SYNCOOKIE,
+              "the accepted connection does not say it came from a cookie")
+        check(not ttp_info(c)["options"] & TTPI_OPT_SYNCOOKIE,
+              "the client says it came from a cookie")
+        echo_check(a, c)
+        a.close()
+        c.close()
+    finally:
+        lst.close()
+        os.system("ip route del blackhole 10.99.0.0/24")
+
+
+def cookie_syn(r, sport, dport, options, seq=1000):
+    """Send a SYN from a raw socket, return the SYN+ACK."""
+    r.send(segment(sport, dport, seq=seq, flags=SYN, options=options))
+    p = r.recv(lambda p: p["sport"] == dport and p["dport"] == sport and
+               p["flags"] & SYN)
+    check(p is not None, "no SYN+ACK")
+    check(p["ack"] == seq + 1, "SYN+ACK acknowledges %d" % p["ack"])
+    return p
+
+
+def t_syn_cookie_keeps_mss_wscale_checksum_and_sack():
+    """A connection made from a cookie has what the SYN negotiated: the
+    MSS rounded down to the cookie's table, the peer's window scale,
+    CRC32C and SACK; the listener kept nothing between SYN and ACK."""
+    r = Raw()
+    lst = ttp_listener(4720)
+    try:
+        with sysctl("syncookies", 2):
+            before = stats()
+            # MSS 1500, WSCALE 5, CSUM both, SACK_OK
+            opts = b"\x02\x04\x05\xdc" + b"\x03\x03\x05" + b"\x04\x03\x03" + \
+                b"\x05\x02"
+            p = cookie_syn(r, 5001, 4720, opts)
+            k = parse_options(p["options"])
+            check(k.get(4) == b"\x02", "SYN+ACK chose checksum %s" % k.get(4))
+            check(3 in k and 2 in k and 5 in k, "SYN+ACK options %s" % k)
+            check(sockets_in_state(3, 4720) == 0,
+                  "a connection waits in SYN_RECV: the cookie kept state")
+            r.send(segment(5001, 4720, seq=1001, ack=(p["seq"] + 1) % 2**32,
+                           flags=ACK | CRC, window=100))
+            a = ttp_accept(lst)
+            i = ttp_info(a)
+            after = stats()
+        check(i["options"] & TTPI_OPT_SYNCOOKIE, "not from a cookie")
+        check(i["mss"] == 1460, "mss %d, not 1460 (1500 rounded down)" %
+              i["mss"])
+        check(i["snd_wscale"] == 5, "peer's window scale %d, not 5" %
+              i["snd_wscale"])
+        check(i["csum"] == 1, "checksum %d, not CRC32C" % i["csum"])
+        check(i["options"] & TTPI_OPT_SACK, "SACK not agreed")
+        check(after["TtpSynCookiesSent"] - before["TtpSynCookiesSent"] == 1,
+              "cookies sent")
+        check(after["TtpSynCookiesRecv"] - before["TtpSynCookiesRecv"] == 1,
+              "cookies received")
+        # Data from the raw client, with CRC32C, reaches the application.
+        r.send(segment(5001, 4720, seq=1001, ack=(p["seq"] + 1) % 2**32,
+                       flags=ACK | PSH | CRC, window=100, payload=b"hello"))
+        a.settimeout(5)
+        check(a.recv(100) == b"hello", "data after the cookie ACK lost")
+        a.close()
+    finally:
+        lst.close()
+        r.close()
+
+
+def t_syn_cookie_without_options_takes_defaults():
+    """A SYN with no options: cookie MSS 536, no window scaling, the
+    Internet checksum, no SACK."""
+    r = Raw()
+    lst = ttp_listener(4730)
+    try:
+        with sysctl("syncookies", 2):
+            p = cookie_syn(r, 5002, 4730, b"")
+            k = parse_options(p["options"])
+            check(3 not in k, "SYN+ACK scales without a WSCALE in the SYN")
+            check(5 not in k, "SYN+ACK has SACK_OK without one in the SYN")
+            check(k.get(4) == b"\x01", "SYN+ACK chose checksum %s" % k.get(4))
+            r.send(segment(5002, 4730, seq=1001, ack=(p["seq"] + 1) % 2**32,
+                           flags=ACK))
+            a = ttp_accept(lst)
+        i = ttp_info(a)
+        check(i["mss"] == 536 and i["snd_wscale"] == 0 and i["csum"] == 0 and
+              not i["options"] & (TTPI_OPT_WSCALE | TTPI_OPT_SACK),
+              "negotiated %s" % i)
+        a.close()
+    finally:
+        lst.close()
+        r.close()
+
+
+def t_forged_cookie_acks_are_refused_and_counted():
+    """ACKs that do not acknowledge a cookie of ours get a RST and create
+    nothing: a wrong number, a wrong port, or Internet checksum on a cookie
+    that chose CRC32C (dropped silently)."""
+    r = Raw()
+    lst = ttp_listener(4740)
+    lst.setblocking(False)
+    try:
+        with sysctl("syncookies", 2):
+            opts = b"\x02\x04\x05\xb4\x04\x03\x03\x01"
+            p = cookie_syn(r, 5003, 4740, opts)
+            before = stats()
+            bad = [(5003, 1001, p["seq"] + 2), (5003, 1001, p["seq"] ^ 1 << 24),
+                   (5003, 1002, p["seq"] + 1), (5004, 1001, p["seq"] + 1)]
+            for sport, seq, ack in bad:
+                r.send(segment(sport, 4740, seq=seq, ack=ack % 2**32,
+                               flags=ACK | CRC))
+                q = r.recv(lambda q, sport=sport: q["dport"] == sport and
+                           q["flags"] & RST)
+                check(q is not None, "no RST for a forged cookie ACK")
+                check(q["seq"] == ack % 2**32, "RST seq %d" % q["seq"])
+            # The right number without CRC32C: dropped, no reply.
+            r.send(segment(5003, 4740, seq=1001, ack=(p["seq"] + 1) % 2**32,
+                           flags=ACK))
+            q = r.recv(lambda q: q["dport"] == 5003, timeout=0.5)
+            check(q is None, "a cookie ACK with the wrong checksum answered")
+            # Data with a wrong cookie (a later segment of a client whose
+            # first was lost?): dropped without a RST.
+            r.send(segment(5003, 4740, seq=2001, ack=(p["seq"] + 1) % 2**32,
+                           flags=ACK | PSH | CRC, payload=b"x" * 100))
+            q = r.recv(lambda q: q["dport"] == 5003, timeout=0.5)
+            check(q is None, "data with a bad cookie was answered")
+            after = stats()
+        d = {k: after[k] - before[k] for k in after}
+        check(d["TtpSynCookiesFailed"] == 5, "TtpSynCookiesFailed +%d, not 5"
+              % d["TtpSynCookiesFailed"])
+        check(d["TtpInCsumErrors"] == 1, "TtpInCsumErrors +%d, not 1" %
+              d["TtpInCsumErrors"])
+        check(d["TtpSynCookiesRecv"] == 0, "a forged cookie was taken")
+        try:
+            ttp_accept(lst)
+            check(False, "a connection was made from a forged cookie")
+        except OSError as e:
+            check(e.errno == errno.EAGAIN, "accept: %s" % e)
+    finally:
+        lst.close()
+        r.close()
+
+
+def t_cookie_ack_waits_for_room_in_accept_queue():
+    """A cookie ACK that finds the accept queue full is dropped; the
+    client's first segment, sent again once accept() made room, opens the
+    connection and its data is taken."""
+    r = Raw()
+    lst = ttp_listener(4760, backlog=0)     # room for one
+    try:
+        with sysctl("syncookies", 2):
+            p = cookie_syn(r, 5006, 4760, b"")
+            first = ttp_connect(4760)        # fills the accept queue
+            before = stats()
+            ack = (p["seq"] + 1) % 2**32
+            r.send(segment(5006, 4760, seq=1001, ack=ack,
+                           flags=ACK | PSH, payload=b"early"))
+            q = r.recv(lambda q: q["dport"] == 5006, timeout=0.5)
+            check(q is None, "a cookie ACK with no room was answered")
+            mid = stats()
+            check(mid["TtpListenOverflows"] == before["TtpListenOverflows"] + 1,
+                  "TtpListenOverflows did not count the ACK")
+            check(mid["TtpSynCookiesRecv"] == before["TtpSynCookiesRecv"],
+                  "a connection was made with no room for it")
+            ttp_accept(lst).close()
+            first.close()
+            r.send(segment(5006, 4760, seq=1001, ack=ack,
+                           flags=ACK | PSH, payload=b"early"))
+            # The new connection acknowledges the data.  (Then our own
+            # stack, which has no socket on port 5006, resets it.)
+            q = r.recv(lambda q: q["sport"] == 4760 and q["dport"] == 5006 and
+                       q["flags"] & ACK and not q["flags"] & RST)
+            after = stats()
+        check(q is not None, "the first segment, sent again, got no ACK")
+        check(q["ack"] == 1006 and q["seq"] == ack,
+              "ACK %d seq %d, not 1006 and %d" % (q["ack"], q["seq"], ack))
+        check(after["TtpSynCookiesRecv"] == mid["TtpSynCookiesRecv"] + 1,
+              "the connection did not come from the cookie")
+    finally:
+        lst.close()
+        r.close()
+
+
+def t_cookie_acks_not_checked_when_no_cookie_was_sent():
+    """A listener that sent no cookie answers any ACK with a RST, without
+    even checking it (TtpSynCookiesFailed stays)."""
+    r = Raw()
+    lst = ttp_listener(4750)
+    try:
+        before = stats()
+        r.send(segment(5005, 4750, seq=1, ack=12345, flags=ACK))
+        q = r.recv(lambda q: q["dport"] == 5005 and q["flags"] & RST)
+        check(q is not None and q["seq"] == 12345, "no RST at 12345")
+        after = stats()
+        check(after["TtpSynCookiesFailed"] == before["TtpSynCookiesFailed"],
+              "a cookie was checked")
+        # The ACK, and our RST, which loopback delivers to TTP too.
+        check(after["TtpInNoPorts"] == before["TtpInNoPorts"] + 2,
+              "TtpInNoPorts +%d, not 2" %
+              (after["TtpInNoPorts"] - before["TtpInNoPorts"]))
+    finally:
+        lst.close()
+        r.close()
 
 
 TESTS = [t for n, t in sorted(globals().items()) if n.startswith("t_")]

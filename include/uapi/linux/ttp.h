@@ -135,5 +135,6 @@ enum {
 #define TTPI_OPT_SACK		0x0002
 #define TTPI_OPT_CRC32C		0x0004
 #define TTPI_OPT_AUTH		0x0008
+#define TTPI_OPT_SYNCOOKIE	0x0010	/* made from a SYN cookie */
 
 #endif /* _UAPI_LINUX_TTP_H */
