@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 
 #include <ttp.h>
+#include "procnet.h"
 
 static int failures;
 
@@ -330,6 +331,92 @@ static void t_calls_reject_bad_arguments(void)
 	CHECK_ERR(ttp_listen(NULL, "http-not-a-service", 1, 0), ENOENT);
 }
 
+static const char hdr_full[] =
+	"  sl  local_address rem_address   st tx_queue rx_queue tr tm->when "
+	"retrnsmt   uid  timeout inode rto srtt rttvar cwnd ssthresh snd_wnd "
+	"rcv_wnd mss retrans ca\n";
+static const char hdr_short[] =
+	"  sl  local_address rem_address   st tx_queue rx_queue   uid    inode\n";
+
+static void t_procnet_reads_full_layout(void)
+{
+	struct ttp_proc_layout l;
+	struct ttp_proc_sock s;
+
+	CHECK(ttp_proc_parse_header(hdr_full, &l) == 0);
+	CHECK(ttp_proc_parse_line(&l,
+		"   7: 0A000001:0050 0A000002:8003 01 00001000:00000010 "
+		"01:0000001A 00000002     0        0 12345 204000 812 400 14480 "
+		"4294967295 65536 87380 1448 3 2\n", &s) == 0);
+	CHECK(s.sl == 7);
+	CHECK(s.laddr == 0x0A000001 && s.lport == 80);
+	CHECK(s.raddr == 0x0A000002 && s.rport == 0x8003);
+	CHECK(s.state == TTP_ESTABLISHED);
+	CHECK(s.tx_queue == 0x1000 && s.rx_queue == 0x10);
+	CHECK(s.timer == 1 && s.when == 0x1A && s.retrnsmt == 2);
+	CHECK(s.uid == 0 && s.inode == 12345);
+	CHECK(s.rto == 204000 && s.srtt == 812 && s.rttvar == 400);
+	CHECK(s.cwnd == 14480 && s.ssthresh == 0xffffffffU);
+	CHECK(s.snd_wnd == 65536 && s.rcv_wnd == 87380 && s.mss == 1448);
+	CHECK(s.retrans == 3 && s.ca == TTP_CA_RECOVERY);
+	CHECK(s.has[COL_RTO] && s.has[COL_CA] && s.has[COL_TRWHEN]);
+}
+
+static void t_procnet_reads_older_short_layout(void)
+{
+	struct ttp_proc_layout l;
+	struct ttp_proc_sock s;
+
+	CHECK(ttp_proc_parse_header(hdr_short, &l) == 0);
+	CHECK(ttp_proc_parse_line(&l,
+		"   1: 0A000001:0050 0A000002:9C40 01 00000000:000004B0  1000    23470\n",
+		&s) == 0);
+	CHECK(s.state == TTP_ESTABLISHED && s.rx_queue == 1200);
+	CHECK(s.uid == 1000 && s.inode == 23470);
+	CHECK(!s.has[COL_RTO] && !s.has[COL_TRWHEN] && !s.has[COL_RETRNSMT]);
+	/* A line shorter than its header keeps the columns it has. */
+	CHECK(ttp_proc_parse_header(hdr_full, &l) == 0);
+	CHECK(ttp_proc_parse_line(&l,
+		"   0: 00000000:0050 00000000:0000 0A 00000000:00000000\n",
+		&s) == 0);
+	CHECK(s.state == TTP_LISTEN && !s.has[COL_UID]);
+}
+
+static void t_procnet_skips_unknown_columns(void)
+{
+	struct ttp_proc_layout l;
+	struct ttp_proc_sock s;
+
+	CHECK(ttp_proc_parse_header("sl local_address newcol rem_address st "
+				    "tx_queue rx_queue later\n", &l) == 0);
+	CHECK(ttp_proc_parse_line(&l, "0: 7F000001:1388 zz 00000000:0000 0A "
+				  "00000000:00000003 99\n", &s) == 0);
+	CHECK(s.laddr == 0x7F000001 && s.lport == 5000);
+	CHECK(s.state == TTP_LISTEN && s.rx_queue == 3);
+}
+
+static void t_procnet_rejects_bad_input(void)
+{
+	struct ttp_proc_layout l;
+	struct ttp_proc_sock s;
+
+	CHECK_ERR(ttp_proc_parse_header("Name Value\n", &l), EINVAL);
+	CHECK_ERR(ttp_proc_parse_header("", &l), EINVAL);
+	CHECK(ttp_proc_parse_header(hdr_full, &l) == 0);
+	CHECK_ERR(ttp_proc_parse_line(&l, "\n", &s), EINVAL);
+	CHECK_ERR(ttp_proc_parse_line(&l, "0 0A000001:0050 00000000:0000 0A\n",
+				      &s), EINVAL);	/* sl without ':' */
+	CHECK_ERR(ttp_proc_parse_line(&l, "0: 0A000001 00000000:0000 0A\n",
+				      &s), EINVAL);	/* no port */
+	CHECK_ERR(ttp_proc_parse_line(&l, "0: 0A000001:10000 00000000:0000 0A\n",
+				      &s), EINVAL);	/* port > 0xffff */
+	CHECK_ERR(ttp_proc_parse_line(&l, "0: 0A000001:0050 00000000:0000 XY\n",
+				      &s), EINVAL);
+	CHECK_ERR(ttp_proc_parse_line(&l, "0: 0A000001:0050 00000000:0000 01 "
+				      "00000000:00000000 00:00000000 00000000 "
+				      "0 0 12 -5\n", &s), EINVAL);
+}
+
 /* Many threads parsing and formatting at once get their own results. */
 static void *parse_loop(void *arg)
 {
@@ -381,6 +468,10 @@ static const struct {
 	T(names_of_states),
 	T(calls_reject_bad_arguments),
 	T(parse_and_format_are_thread_safe),
+	T(procnet_reads_full_layout),
+	T(procnet_reads_older_short_layout),
+	T(procnet_skips_unknown_columns),
+	T(procnet_rejects_bad_input),
 #undef T
 };
 
