@@ -19,6 +19,7 @@
 
 #include <ttp.h>
 #include "procnet.h"
+#include "tcpinfo.h"
 
 static int failures;
 
@@ -417,6 +418,65 @@ static void t_procnet_rejects_bad_input(void)
 				      "0 0 12 -5\n", &s), EINVAL);
 }
 
+/* Offsets in Linux's struct tcp_info (<linux/tcp.h>), which this file
+ * cannot include beside <netinet/in.h>: the ABI, so fixed.
+ */
+static unsigned int u32_at(const unsigned char *b, size_t off)
+{
+	unsigned int v;
+
+	memcpy(&v, b + off, 4);
+	return v;
+}
+
+static void t_tcp_info_from_ttp_info(void)
+{
+	struct ttp_info ti = {
+		.ttpi_state = TTP_ESTABLISHED, .ttpi_ca_state = TTP_CA_RECOVERY,
+		.ttpi_options = TTPI_OPT_SACK | TTPI_OPT_WSCALE,
+		.ttpi_snd_wscale = 7, .ttpi_rcv_wscale = 5, .ttpi_mss = 1448,
+		.ttpi_rto = 204000, .ttpi_rtt = 812, .ttpi_rttvar = 400,
+		.ttpi_snd_cwnd = 14480, .ttpi_snd_ssthresh = 0xffffffffU,
+		.ttpi_unacked = 2896, .ttpi_sacked = 1448, .ttpi_lost = 1,
+		.ttpi_retrans = 0, .ttpi_total_retrans = 9, .ttpi_backoff = 2,
+		.ttpi_rcv_wnd = 87380, .ttpi_snd_wnd = 65536,
+		.ttpi_bytes_acked = 123456789, .ttpi_bytes_received = 42,
+	};
+	unsigned char b[512];
+	unsigned long long v;
+	size_t n;
+
+	memset(b, 0xee, sizeof(b));
+	n = ttp_tcp_info(&ti, b, sizeof(b));
+	CHECK(n >= 232 && n < sizeof(b));	/* 6.1's struct: 232 bytes */
+	CHECK(b[0] == 1);			/* TCP_ESTABLISHED */
+	CHECK(b[1] == 3);			/* TCP_CA_Recovery */
+	CHECK(b[2] == 2 && b[4] == 2);		/* retransmits, backoff */
+	CHECK(b[5] == (2 | 4));			/* TCPI_OPT_SACK | _WSCALE */
+	CHECK((b[6] & 0xf) == 7 && (b[6] >> 4) == 5);
+	CHECK(u32_at(b, 8) == 204000);		/* rto */
+	CHECK(u32_at(b, 16) == 1448);		/* snd_mss */
+	CHECK(u32_at(b, 24) == 2);		/* unacked, segments */
+	CHECK(u32_at(b, 28) == 1);		/* sacked */
+	CHECK(u32_at(b, 32) == 1);		/* lost: a byte is a segment */
+	CHECK(u32_at(b, 68) == 812 && u32_at(b, 72) == 400);
+	CHECK(u32_at(b, 76) == 0x7fffffff);	/* no ssthresh yet */
+	CHECK(u32_at(b, 80) == 10);		/* cwnd, segments */
+	CHECK(u32_at(b, 96) == 87380);		/* rcv_space */
+	CHECK(u32_at(b, 100) == 9);		/* total_retrans */
+	memcpy(&v, b + 120, 8);
+	CHECK(v == 123456789);			/* bytes_acked */
+	memcpy(&v, b + 128, 8);
+	CHECK(v == 42);				/* bytes_received */
+	CHECK(u32_at(b, 228) == 65536);		/* snd_wnd */
+	/* A short buffer gets its prefix. */
+	memset(b, 0xee, sizeof(b));
+	CHECK(ttp_tcp_info(&ti, b, 8) == 8);
+	CHECK(b[0] == 1 && b[8] == 0xee);
+	CHECK(ttp_tcp_ca_state(TTP_CA_LOSS) == 4);
+	CHECK(ttp_tcp_ca_state(TTP_CA_OPEN) == 0);
+}
+
 /* Many threads parsing and formatting at once get their own results. */
 static void *parse_loop(void *arg)
 {
@@ -468,6 +528,7 @@ static const struct {
 	T(names_of_states),
 	T(calls_reject_bad_arguments),
 	T(parse_and_format_are_thread_safe),
+	T(tcp_info_from_ttp_info),
 	T(procnet_reads_full_layout),
 	T(procnet_reads_older_short_layout),
 	T(procnet_skips_unknown_columns),
