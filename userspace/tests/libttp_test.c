@@ -20,6 +20,7 @@
 #include <ttp.h>
 #include "procnet.h"
 #include "tcpinfo.h"
+#include "perfstat.h"
 
 static int failures;
 
@@ -477,6 +478,46 @@ static void t_tcp_info_from_ttp_info(void)
 	CHECK(ttp_tcp_ca_state(TTP_CA_OPEN) == 0);
 }
 
+static void t_perf_quantiles_nearest_rank(void)
+{
+	static const double ten[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	struct perf_samples s = { 0 };
+	struct perf_summary sum;
+	int i;
+
+	CHECK(perf_quantile(ten, 10, 0.5) == 5);
+	CHECK(perf_quantile(ten, 10, 0.9) == 9);
+	CHECK(perf_quantile(ten, 10, 0.99) == 10);
+	CHECK(perf_quantile(ten, 10, 0.01) == 1);
+	CHECK(perf_quantile(ten, 1, 0.99) == 1);
+	CHECK(perf_quantile(ten, 0, 0.5) == 0);
+	/* 1000 samples given in reverse: sorted, then ranks 500, 900, 990. */
+	for (i = 1000; i >= 1; i--)
+		CHECK(perf_add(&s, i) == 0);
+	perf_summarise(&s, &sum);
+	CHECK(sum.n == 1000 && sum.min == 1 && sum.max == 1000);
+	CHECK(sum.p50 == 500 && sum.p90 == 900 && sum.p99 == 990);
+	CHECK(sum.mean == 500.5);
+	perf_free(&s);
+	perf_summarise(&s, &sum);
+	CHECK(sum.n == 0 && sum.p99 == 0 && sum.mean == 0);
+}
+
+static void t_perf_merge_keeps_every_sample(void)
+{
+	struct perf_samples a = { 0 }, b = { 0 };
+	struct perf_summary sum;
+	int i;
+
+	for (i = 0; i < 3000; i++)
+		CHECK(perf_add(i % 2 ? &a : &b, i) == 0);
+	CHECK(perf_merge(&a, &b) == 0);
+	perf_summarise(&a, &sum);
+	CHECK(sum.n == 3000 && sum.min == 0 && sum.max == 2999);
+	perf_free(&a);
+	perf_free(&b);
+}
+
 /* Many threads parsing and formatting at once get their own results. */
 static void *parse_loop(void *arg)
 {
@@ -530,6 +571,8 @@ static const struct {
 	T(parse_and_format_are_thread_safe),
 	T(tcp_info_from_ttp_info),
 	T(procnet_reads_full_layout),
+	T(perf_quantiles_nearest_rank),
+	T(perf_merge_keeps_every_sample),
 	T(procnet_reads_older_short_layout),
 	T(procnet_skips_unknown_columns),
 	T(procnet_rejects_bad_input),
