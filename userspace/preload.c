@@ -16,7 +16,7 @@
  * program created as AF_INET6, so that their addresses are reported back
  * as IPv6 (v4-mapped): a byte per descriptor.
  *
- * Documentation/ttprun.rst lists every mapping.
+ * Documentation/tools.rst lists every mapping.
  *
  * Environment: TTP_PRELOAD_IPV6=0 leaves AF_INET6 sockets to TCP;
  * TTP_PRELOAD_DEBUG=1 logs each translation on stderr.

@@ -7,7 +7,7 @@
  * rx_queue" and "tr tm->when", are one field each in the lines, joined by
  * a colon); TTP's own follow.  The parser goes by the header, so that it
  * reads the older, shorter layout (without the timer columns and TTP's
- * extras) and ignores columns added later.  Documentation/ttpstat.rst
+ * extras) and ignores columns added later.  Documentation/tools.rst
  * lists what it relies on.
  */
 #ifndef TTP_PROCNET_H

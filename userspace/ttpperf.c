@@ -21,7 +21,7 @@
  *   crr   a new connection for each transaction (TCP_CRR): connect, request,
  *         response, the server closes.
  *
- * Documentation/ttpperf.rst and ttpperf(1) describe the output.
+ * Documentation/tools.rst and ttpperf(1) describe the output.
  */
 #include <errno.h>
 #include <getopt.h>

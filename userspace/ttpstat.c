@@ -3,7 +3,7 @@
  * ttpstat: the TTP sockets of a network namespace, like ss(8) for TCP.
  *
  * Reads /proc/net/ttp (procnet.h says how) and, with -s, the counters of
- * /proc/net/ttp_stats.  Documentation/ttpstat.rst and ttpstat(1) describe
+ * /proc/net/ttp_stats.  Documentation/tools.rst and ttpstat(1) describe
  * the options and the output.
  */
 #include <dirent.h>
