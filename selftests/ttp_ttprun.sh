@@ -84,6 +84,14 @@ t_wget_fetches_8mib() {
 	[ "$(sha "$TMP/www/file")" = "$(sha "$TMP/wget.got")" ] || fail "digests differ"
 }
 
+# A name: curl resolves localhost (to ::1 and/or 127.0.0.1) and tries
+# its addresses; ::1 is refused by TTP (IPv4 only), 127.0.0.1 works.
+t_curl_by_name_on_loopback() {
+	timeout 120 ip netns exec $S "$run" curl -sS -o "$TMP/lo.got" "http://localhost:8000/file" ||
+		fail "curl exited $?"
+	[ "$(sha "$TMP/www/file")" = "$(sha "$TMP/lo.got")" ] || fail "digests differ"
+}
+
 # --bind :: makes http.server's socket AF_INET6 (dual stack): it must
 # serve IPv4 clients over TTP and see them as v4-mapped addresses.
 t_ipv6_dual_stack_server() {
@@ -142,12 +150,13 @@ t_ttprun_command_line() {
 
 us_require ttprun libttp-preload.so
 trap us_cleanup EXIT
-ttp_plan 7
+ttp_plan 8
 us_setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 setup_www || { echo "Bail out! http.server did not start under ttprun"; exit 1; }
 ttp_run curl_fetches_8mib_from_http_server_over_ttp_only t_curl_fetches_8mib_over_ttp_only
 ttp_run urllib_fetches_8mib_byte_exact t_urllib_fetches_8mib
 ttp_run wget_fetches_8mib_byte_exact t_wget_fetches_8mib
+ttp_run curl_by_name_localhost_over_loopback t_curl_by_name_on_loopback
 ttp_run ipv6_dual_stack_http_server_serves_ipv4_over_ttp t_ipv6_dual_stack_server
 ttp_run python_socket_module_sees_af_inet_tcp t_python_socket_module
 ttp_run without_ttprun_programs_stay_tcp t_without_ttprun_programs_stay_tcp

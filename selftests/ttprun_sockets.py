@@ -52,15 +52,19 @@ def check_tcp_options_map_to_ttp(addr, port):
     s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
     for opt in (socket.TCP_KEEPIDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT):
         s.setsockopt(socket.IPPROTO_TCP, opt, 30)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1200)
     s.connect((addr, port))
     assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG) == 1200
+    # TCP takes TCP_MAXSEG after the handshake too.
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1000)
     assert s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
     info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
     state, ca = info[0], info[1]
     rto, _ato, snd_mss = struct.unpack_from("III", info, 8)
     assert state == 1, "tcpi_state %d, not ESTABLISHED" % state
     assert ca == 0, ca
-    assert 500 <= snd_mss <= 1500 and rto > 0, (snd_mss, rto)
+    assert 500 <= snd_mss <= 1200 and rto > 0, (snd_mss, rto)
     try:
         s.setsockopt(socket.IPPROTO_TCP, 9999, 1)
         raise AssertionError("an unknown TCP option was accepted")

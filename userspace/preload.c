@@ -24,6 +24,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -58,7 +59,7 @@ struct real_calls {
 };
 
 static struct real_calls real;
-static atomic_int real_ready;
+static pthread_once_t real_once = PTHREAD_ONCE_INIT;
 
 /* Settings read from the environment once; -1: not read yet. */
 static atomic_int opt_ipv6 = -1, opt_debug = -1;
@@ -67,13 +68,10 @@ static atomic_int opt_ipv6 = -1, opt_debug = -1;
 #define V6_TABLE_SIZE	65536
 static atomic_uchar fd_is_v6[V6_TABLE_SIZE];
 
-static void resolve_real(void)
+static void resolve_real_once(void)
 {
 	struct real_calls r;
 
-	if (atomic_load_explicit(&real_ready, memory_order_acquire))
-		return;
-	/* Threads racing here store the same pointers: harmless. */
 	r.socket = dlsym(RTLD_NEXT, "socket");
 	r.bind = dlsym(RTLD_NEXT, "bind");
 	r.connect = dlsym(RTLD_NEXT, "connect");
@@ -100,7 +98,12 @@ static void resolve_real(void)
 		abort();
 	}
 	real = r;
-	atomic_store_explicit(&real_ready, 1, memory_order_release);
+}
+
+/* Every wrapper starts here; after the first call, one atomic load. */
+static void resolve_real(void)
+{
+	pthread_once(&real_once, resolve_real_once);
 }
 
 static int env_flag(atomic_int *cache, const char *name, int dflt)
@@ -423,6 +426,15 @@ EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 		return real.setsockopt(fd, level, optname, val, len);
 	if (level == IPPROTO_TCP) {
 		opt = ttp_opt_of_tcp(optname);
+		/* TCP takes TCP_MAXSEG in any state, TTP only before the
+		 * handshake: later, like TCP, say yes (it changes nothing
+		 * on a connection whose MSS is agreed).
+		 */
+		if (opt == TTP_MAXSEG) {
+			int ret = real.setsockopt(fd, SOL_TTP, opt, val, len);
+
+			return ret && errno == EISCONN ? 0 : ret;
+		}
 		if (opt)
 			return real.setsockopt(fd, SOL_TTP, opt, val, len);
 		if (tcp_opt_ignored(optname)) {
