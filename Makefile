@@ -14,6 +14,8 @@
 #   make check         every test: host tests, then the selftests in a VM
 #                      on each kernel lane (scripts/check)
 #   make demo          build, boot a VM, load TTP and show it working
+#   make bench         ttpperf in a VM: TTP beside TCP over veth, loopback
+#                      and a lossy veth, one table (scripts/bench)
 #   make clean
 
 SHELL := /bin/bash
@@ -24,7 +26,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE_SRC := Kbuild $(wildcard module/*.[ch]) include/uapi/linux/ttp.h
 
-.PHONY: all module modules lane-module selftests userspace lint fuzz check demo deps clean
+.PHONY: all module modules lane-module selftests userspace lint fuzz check demo bench deps clean
 
 all: module userspace selftests
 
@@ -71,6 +73,9 @@ check:
 
 demo:
 	@scripts/demo
+
+bench:
+	@scripts/bench
 
 clean:
 	@test ! -d "$(KDIR)" || $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean

@@ -17,20 +17,8 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <linux/ttp.h>
-
-/* The family the loaded module registered, or the header's default. */
-static inline int ttp_family(void)
-{
-	FILE *f = fopen("/sys/module/ttp/parameters/family", "r");
-	int family = AF_TTP;
-
-	if (f) {
-		if (fscanf(f, "%d", &family) != 1)
-			family = AF_TTP;
-		fclose(f);
-	}
-	return family;
-}
+/* libttp: ttp_family(), the family the loaded module registered. */
+#include <ttp.h>
 
 /* Sockets of the TTP protocol counted in /proc/net/protocols, or -1. */
 static inline int ttp_proto_sockets(void)

@@ -1,124 +1,119 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * ttpcat: a netcat for TTP.
+ * ttpcat: a netcat for TTP, on libttp.
  *
- *   ttpcat [-v] HOST PORT        connect, then copy stdin to the connection
- *                                and the connection to stdout
- *   ttpcat [-v] [-k] -l [HOST] PORT
- *                                listen (on HOST, default every address),
- *                                accept one connection (-k: one after another)
+ *   ttpcat [-v] HOST PORT            connect, then copy stdin to the
+ *   ttpcat [-v] HOST:PORT            connection and the connection to stdout
+ *   ttpcat [-v] [-k] -l [HOST] PORT  listen (on HOST, default every
+ *                                    address), accept one connection
+ *                                    (-k: one after another)
  *
  * End of input half-closes the connection (shutdown(SHUT_WR)); ttpcat ends
  * when the peer has closed its side too.  -v prints, on stderr, the
  * addresses and what the handshake negotiated.
  *
- * Exit status: 0 success, 1 connection error (refused, reset, timed out),
- * 2 bad arguments.
+ * Exit status: 0 success, 1 connection error (refused, reset, timed out,
+ * name not found), 2 bad arguments, 3 TTP unavailable (ttp.ko not loaded).
  */
 #include <errno.h>
 #include <getopt.h>
-#include <netdb.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <linux/ttp.h>
+
+#include <ttp.h>
+
+#define EXIT_CONN	1
+#define EXIT_USAGE	2
+#define EXIT_NOTTP	3
 
 static const char *prog = "ttpcat";
-
-static int ttp_family(void)
-{
-	FILE *f = fopen("/sys/module/ttp/parameters/family", "r");
-	int family = AF_TTP;
-
-	if (f) {
-		if (fscanf(f, "%d", &family) != 1)
-			family = AF_TTP;
-		fclose(f);
-	}
-	return family;
-}
 
 static int usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"usage: %s [-v] HOST PORT\n"
+		"Usage: %s [-v] HOST PORT\n"
+		"       %s [-v] HOST:PORT\n"
 		"       %s [-v] [-k] -l [HOST] PORT\n"
 		"Copy standard input to a TTP connection and the connection to\n"
-		"standard output.\n"
-		"  -l  listen for a connection instead of connecting\n"
-		"  -k  with -l, accept another connection after each one\n"
-		"  -v  print addresses and negotiated parameters on stderr\n"
-		"  -h  this help\n", prog, prog);
+		"standard output. At the end of the input, half-close the\n"
+		"connection; exit once the peer has closed its side too.\n"
+		"\n"
+		"  -l, --listen     listen on PORT (of HOST, default every address)\n"
+		"                   and serve one connection\n"
+		"  -k, --keep-open  with -l, accept another connection after each\n"
+		"  -v, --verbose    print the addresses and what the handshake\n"
+		"                   negotiated on standard error\n"
+		"  -h, --help       print this help\n"
+		"      --version    print the version\n"
+		"\n"
+		"HOST is a name or an IPv4 address; PORT a number or service name.\n"
+		"Exit status: 0 success, 1 connection error, 2 bad arguments,\n"
+		"3 TTP is not available (ttp.ko not loaded).\n",
+		prog, prog, prog);
 	return status;
 }
 
-/* Resolve HOST (name or dotted quad, NULL = any) and PORT. */
-static int make_addr(const char *host, const char *port,
-		     struct sockaddr_ttp *a)
+static int bad_args(const char *msg, const char *arg)
 {
-	struct addrinfo hints = { .ai_family = AF_INET }, *res;
-	char *end;
-	long p = strtol(port, &end, 10);
-	int err;
+	fprintf(stderr, "%s: %s%s%s\n", prog, msg, arg ? ": " : "",
+		arg ? arg : "");
+	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
+	return EXIT_USAGE;
+}
 
-	if (!*port || *end || p < 0 || p > 65535) {
-		fprintf(stderr, "%s: bad port '%s'\n", prog, port);
-		return -1;
-	}
-	memset(a, 0, sizeof(*a));
-	a->sttp_family = ttp_family();
-	a->sttp_ipfamily = AF_INET;
-	a->sttp_port = htons(p);
-	if (!host)
-		return 0;
-	err = getaddrinfo(host, NULL, &hints, &res);
-	if (err) {
-		fprintf(stderr, "%s: %s: %s\n", prog, host, gai_strerror(err));
-		return -1;
-	}
-	a->sttp_addr.v4 = ((struct sockaddr_in *)res->ai_addr)->sin_addr.s_addr;
-	freeaddrinfo(res);
-	return 0;
+static const char *addr_error(int e)
+{
+	return e == ENOENT ? "no such host or service" : strerror(e);
 }
 
 static void print_conn(int fd)
 {
 	struct sockaddr_ttp l, r;
-	socklen_t ll = sizeof(l), rl = sizeof(r);
+	char ls[TTP_ADDRSTRLEN], rs[TTP_ADDRSTRLEN];
 	struct ttp_info info;
-	socklen_t il = sizeof(info);
-	char ls[INET_ADDRSTRLEN], rs[INET_ADDRSTRLEN];
 
-	if (getsockname(fd, (struct sockaddr *)&l, &ll) ||
-	    getpeername(fd, (struct sockaddr *)&r, &rl))
+	if (ttp_local_addr(fd, &l) || ttp_peer_addr(fd, &r) ||
+	    !ttp_addr_format(&l, ls, sizeof(ls)) ||
+	    !ttp_addr_format(&r, rs, sizeof(rs)))
 		return;
-	inet_ntop(AF_INET, &l.sttp_addr.v4, ls, sizeof(ls));
-	inet_ntop(AF_INET, &r.sttp_addr.v4, rs, sizeof(rs));
-	fprintf(stderr, "%s: connected %s:%u -> %s:%u\n", prog, ls,
-		ntohs(l.sttp_port), rs, ntohs(r.sttp_port));
-	if (!getsockopt(fd, SOL_TTP, TTP_INFO, &info, &il))
-		fprintf(stderr, "%s: mss %u, window scale %u/%u, checksum %s\n",
+	fprintf(stderr, "%s: connected %s -> %s\n", prog, ls, rs);
+	if (ttp_conn_info(fd, &info) > 0)
+		fprintf(stderr,
+			"%s: mss %u, window scale %u/%u, checksum %s, sack %s\n",
 			prog, info.ttpi_mss, info.ttpi_snd_wscale,
-			info.ttpi_rcv_wscale,
-			info.ttpi_csum_algo == TTP_CSUM_CRC32C ? "crc32c" :
-			"internet");
+			info.ttpi_rcv_wscale, ttp_csum_name(info.ttpi_csum_algo),
+			info.ttpi_options & TTPI_OPT_SACK ? "on" : "off");
+}
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= w;
+	}
+	return 0;
 }
 
 /*
  * Copy both ways until both directions have finished: our input reached
- * its end (then we half-close) and the peer half-closed.  Returns 0 or -1.
+ * its end (then we half-close) and the peer half-closed.  0 or -1.
  */
 static int pump(int fd)
 {
 	struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
 			       { .fd = fd, .events = POLLIN } };
-	char buf[65536];
+	static char buf[65536];
 	int in_open = 1, sock_open = 1;
 
 	while (in_open || sock_open) {
@@ -133,28 +128,22 @@ static int pump(int fd)
 		}
 		if (p[0].revents) {
 			n = read(0, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
 			if (n <= 0) {
 				in_open = 0;
 				shutdown(fd, SHUT_WR);
-			} else {
-				char *q = buf;
-
-				while (n > 0) {
-					ssize_t w = write(fd, q, n);
-
-					if (w < 0) {
-						fprintf(stderr, "%s: send: %s\n",
-							prog, strerror(errno));
-						return -1;
-					}
-					q += w;
-					n -= w;
-				}
+			} else if (write_all(fd, buf, n)) {
+				fprintf(stderr, "%s: send: %s\n", prog,
+					strerror(errno));
+				return -1;
 			}
 		}
 		if (p[1].revents) {
 			n = read(fd, buf, sizeof(buf));
 			if (n < 0) {
+				if (errno == EINTR)
+					continue;
 				fprintf(stderr, "%s: receive: %s\n", prog,
 					strerror(errno));
 				return -1;
@@ -163,21 +152,97 @@ static int pump(int fd)
 				sock_open = 0;	/* the peer finished */
 				continue;
 			}
-			if (fwrite(buf, 1, n, stdout) != (size_t)n ||
-			    fflush(stdout))
+			if (write_all(1, buf, n)) {
+				fprintf(stderr, "%s: standard output: %s\n",
+					prog, strerror(errno));
 				return -1;
+			}
 		}
 	}
 	return 0;
 }
 
+static int no_ttp(const char *what)
+{
+	fprintf(stderr, "%s: %s: %s (is ttp.ko loaded?)\n", prog, what,
+		strerror(errno));
+	return EXIT_NOTTP;
+}
+
+static int run_client(const char *host, const char *port, int verbose)
+{
+	int fd, rc;
+
+	fd = ttp_connect(host, port, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EAFNOSUPPORT)
+			return no_ttp("socket");
+		fprintf(stderr, "%s: connect to %s port %s: %s\n", prog, host,
+			port, addr_error(errno));
+		return EXIT_CONN;
+	}
+	if (verbose)
+		print_conn(fd);
+	rc = pump(fd) ? EXIT_CONN : 0;
+	close(fd);
+	return rc;
+}
+
+static int run_server(const char *host, const char *port, int keep,
+		      int verbose)
+{
+	int fd, rc = 0;
+
+	fd = ttp_listen(host, port, 16, SOCK_CLOEXEC);
+	if (fd < 0) {
+		if (errno == EAFNOSUPPORT)
+			return no_ttp("socket");
+		fprintf(stderr, "%s: listen on %s port %s: %s\n", prog,
+			host ? host : "*", port, addr_error(errno));
+		return EXIT_CONN;
+	}
+	if (verbose) {
+		struct sockaddr_ttp a;
+		char s[TTP_ADDRSTRLEN];
+
+		if (!ttp_local_addr(fd, &a) && ttp_addr_format(&a, s, sizeof(s)))
+			fprintf(stderr, "%s: listening on %s\n", prog, s);
+	}
+	do {
+		int c = accept4(fd, NULL, NULL, SOCK_CLOEXEC);
+
+		if (c < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, "%s: accept: %s\n", prog,
+				strerror(errno));
+			return EXIT_CONN;
+		}
+		if (verbose)
+			print_conn(c);
+		rc = pump(c) ? EXIT_CONN : 0;
+		close(c);
+	} while (keep);
+	close(fd);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	int listen_mode = 0, keep = 0, verbose = 0, opt, fd, rc = 0;
+	static const struct option longopts[] = {
+		{ "listen", no_argument, NULL, 'l' },
+		{ "keep-open", no_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int listen_mode = 0, keep = 0, verbose = 0, opt;
 	const char *host = NULL, *port;
 	struct sockaddr_ttp a;
+	char hostbuf[256];
 
-	while ((opt = getopt(argc, argv, "lkvh")) != -1) {
+	while ((opt = getopt_long(argc, argv, "lkvh", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'l':
 			listen_mode = 1;
@@ -190,66 +255,57 @@ int main(int argc, char **argv)
 			break;
 		case 'h':
 			return usage(0);
+		case 'V':
+			printf("ttpcat (libttp %s)\n", LIBTTP_VERSION);
+			return 0;
 		default:
-			return usage(2);
+			fprintf(stderr, "Try '%s --help' for more information.\n",
+				prog);
+			return EXIT_USAGE;
 		}
 	}
 	argc -= optind;
 	argv += optind;
-	if (listen_mode ? (argc < 1 || argc > 2) : argc != 2)
-		return usage(2);
-	if (keep && !listen_mode) {
-		fprintf(stderr, "%s: -k needs -l\n", prog);
-		return 2;
-	}
-	if (argc == 2)
+	if (keep && !listen_mode)
+		return bad_args("-k needs -l", NULL);
+	if (argc == 1 && !listen_mode) {
+		/* HOST:PORT in one argument. */
+		const char *colon = strrchr(argv[0], ':');
+
+		if (!colon || colon == argv[0] ||
+		    (size_t)(colon - argv[0]) >= sizeof(hostbuf))
+			return bad_args("expected HOST PORT or HOST:PORT",
+					argv[0]);
+		memcpy(hostbuf, argv[0], colon - argv[0]);
+		hostbuf[colon - argv[0]] = '\0';
+		if (hostbuf[0] == '[' && colon[-1] == ']') {
+			memmove(hostbuf, hostbuf + 1, strlen(hostbuf));
+			hostbuf[strlen(hostbuf) - 1] = '\0';
+		}
+		host = hostbuf;
+		port = colon + 1;
+	} else if (argc == 2) {
 		host = argv[0];
-	port = argv[argc - 1];
-	if (make_addr(host, port, &a))
-		return 2;
+		port = argv[1];
+	} else if (argc == 1 && listen_mode) {
+		port = argv[0];
+	} else if (argc == 0) {
+		return bad_args(listen_mode ? "missing PORT" :
+				"missing HOST and PORT", NULL);
+	} else {
+		return bad_args("too many arguments", argv[2]);
+	}
+	/* Check the address now, so that a typo is a usage error. */
+	if (ttp_addr_resolve(NULL, port, &a))
+		return bad_args(errno == ENOENT ? "unknown service" :
+				"bad port (0..65535 or a service name)", port);
+	if (listen_mode && ttp_addr_resolve(host, port, &a))
+		return bad_args(errno == ENOENT ? "unknown host" :
+				"bad address to listen on", host);
+	if (!listen_mode && !strcmp(port, "0"))
+		return bad_args("cannot connect to port 0", NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	fd = socket(ttp_family(), SOCK_STREAM, 0);
-	if (fd < 0) {
-		fprintf(stderr, "%s: socket: %s (is ttp.ko loaded?)\n", prog,
-			strerror(errno));
-		return 1;
-	}
-	if (!listen_mode) {
-		if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
-			fprintf(stderr, "%s: connect to %s:%s: %s\n", prog, host,
-				port, strerror(errno));
-			return 1;
-		}
-		if (verbose)
-			print_conn(fd);
-		rc = pump(fd) ? 1 : 0;
-		close(fd);
-		return rc;
-	}
-
-	/* A server restarted on its port must not wait for old TIME_WAITs. */
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &(int){ 1 }, sizeof(int));
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16)) {
-		fprintf(stderr, "%s: listen on port %s: %s\n", prog, port,
-			strerror(errno));
-		return 1;
-	}
-	if (verbose)
-		fprintf(stderr, "%s: listening on port %s\n", prog, port);
-	do {
-		int c = accept(fd, NULL, NULL);
-
-		if (c < 0) {
-			fprintf(stderr, "%s: accept: %s\n", prog,
-				strerror(errno));
-			return 1;
-		}
-		if (verbose)
-			print_conn(c);
-		rc = pump(c) ? 1 : 0;
-		close(c);
-	} while (keep);
-	close(fd);
-	return rc;
+	if (listen_mode)
+		return run_server(host, port, keep, verbose);
+	return run_client(host, port, verbose);
 }

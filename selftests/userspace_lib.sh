@@ -1,0 +1,69 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Shared by the selftests of the userspace tools (ttp_ttp*.sh): where the
+# tools are, and two hosts, network namespaces $S (server, $SADDR) and $C
+# (client, $CADDR) joined by a veth pair.
+#
+#   us_require TOOL...    fail the whole program if a tool is not built
+#   us_setup              build the namespaces (TIME_WAIT shortened)
+#   us_cleanup            kill what runs in them and remove them
+#   us_wait_listen NS PORT
+#                         wait until a TTP listener holds PORT in NS
+
+US=$(cd "$(dirname "${BASH_SOURCE[0]}")/../userspace" && pwd)
+S=ttp-us-srv-$$
+C=ttp-us-cli-$$
+SADDR=10.78.0.1
+CADDR=10.78.0.2
+TMP=$(mktemp -d /tmp/ttp-us.XXXXXX)
+
+us_require() {
+	local t
+	for t in "$@"; do
+		if [ ! -x "$US/$t" ]; then
+			echo "Bail out! $US/$t is not built (make userspace)"
+			exit 1
+		fi
+	done
+}
+
+us_setup() {
+	ip netns add $S && ip netns add $C || return 1
+	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
+	ip -n $S addr add $SADDR/24 dev veth-s
+	ip -n $C addr add $CADDR/24 dev veth-c
+	ip -n $S link set veth-s mtu 1500 up
+	ip -n $C link set veth-c mtu 1500 up
+	ip -n $S link set lo up
+	ip -n $C link set lo up
+	ip netns exec $S sysctl -qw net.ttp.time_wait_ms=500
+	ip netns exec $C sysctl -qw net.ttp.time_wait_ms=500
+}
+
+us_cleanup() {
+	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
+	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
+	sleep 0.2
+	ip netns del $S 2>/dev/null
+	ip netns del $C 2>/dev/null
+	rm -rf "$TMP"
+}
+
+# /proc/net/ttp shows the port in hex, state 0A for a listener.
+us_wait_listen() {
+	local ns=$1 port i hex
+	hex=$(printf '%04X' "$2")
+	for i in $(seq 100); do
+		ip netns exec "$ns" awk -v p=":$hex" \
+			'NR > 1 && $4 == "0A" && substr($2, 9) == p { f = 1 } END { exit !f }' \
+			/proc/net/ttp && return 0
+		sleep 0.1
+	done
+	echo "nobody listens on port $2 in $ns"
+	return 1
+}
+
+# Counter NAME of /proc/net/ttp_stats in namespace NS.
+us_stat() {
+	ip netns exec "$1" awk -v n="$2" '$1 == n {print $2}' /proc/net/ttp_stats
+}
