@@ -16,6 +16,9 @@
 #   make demo          build, boot a VM, load TTP and show it working
 #   make bench         ttpperf in a VM: TTP beside TCP over veth, loopback
 #                      and a lossy veth, one table (scripts/bench)
+#   make bench-netem   32 MiB over TTP and over TCP under each netem profile
+#                      of the reliable-transfer tests, one table
+#                      (scripts/bench-netem)
 #   make clean
 
 SHELL := /bin/bash
@@ -26,7 +29,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE_SRC := Kbuild $(wildcard module/*.[ch]) include/uapi/linux/ttp.h
 
-.PHONY: all module modules lane-module selftests userspace lint fuzz check demo bench deps clean
+.PHONY: all module modules lane-module selftests userspace lint fuzz check demo bench bench-netem deps clean
 
 all: module userspace selftests
 
@@ -76,6 +79,9 @@ demo:
 
 bench:
 	@scripts/bench
+
+bench-netem:
+	@scripts/bench-netem
 
 clean:
 	@test ! -d "$(KDIR)" || $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean
