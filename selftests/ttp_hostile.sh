@@ -321,7 +321,8 @@ t_resets_to_closed_ports_limited() {
 # to each end in the other's name, RSTs, data and SYNs at random sequence
 # and acknowledgment numbers, and RSTs and data swept over the whole
 # sequence space.  Nothing gets in: no RST is accepted, every segment is
-# counted in TtpInOutOfWindow, the data arrives intact.
+# counted in TtpInOutOfWindow (or, data that seems to end before rcv_nxt,
+# in TtpInDupSegs), the data arrives intact.
 t_blind_injection_leaves_transfer_intact() {
 	local bs=$tmp/bl-s0 as=$tmp/bl-s1 bc=$tmp/bl-c0 ac=$tmp/bl-c1
 	local cport pids pidc pas pac n_s n_c d0 lost
@@ -360,6 +361,7 @@ t_blind_injection_leaves_transfer_intact() {
 		local f0=$bs f1=$as
 		[ $ns = client ] && { f0=$bc; f1=$ac; }
 		echo "$ns: TtpInOutOfWindow +$(delta $f0 $f1 TtpInOutOfWindow)," \
+			"TtpInDupSegs +$(delta $f0 $f1 TtpInDupSegs)," \
 			"TtpChallengeAcks +$(delta $f0 $f1 TtpChallengeAcks)," \
 			"skipped +$(delta $f0 $f1 TtpChallengeAcksSkipped)," \
 			"TtpInOfoSegs +$(delta $f0 $f1 TtpInOfoSegs)," \
@@ -381,14 +383,17 @@ t_blind_injection_leaves_transfer_intact() {
 		fail "a forged RST was accepted"
 	[ "$(delta "$bs" "$as" TtpEstabResets)" -eq 0 ] && [ "$(delta "$bc" "$ac" TtpEstabResets)" -eq 0 ] ||
 		fail "a connection was reset"
-	# Every forged segment is counted: rejected (TtpInOutOfWindow), or
+	# Every forged segment is counted: rejected (TtpInOutOfWindow, or
+	# TtpInDupSegs for data that seems old), or
 	# dropped unseen because the socket's backlog was full while its
 	# process held it (TtpRcvQDrops, which the real data shares) or
 	# because the receiving CPU's queue was (softnet_stat).
 	local got
-	got=$(($(delta "$bs" "$as" TtpInOutOfWindow) + $(delta "$bs" "$as" TtpRcvQDrops) + lost))
+	got=$(($(delta "$bs" "$as" TtpInOutOfWindow) + $(delta "$bs" "$as" TtpInDupSegs) +
+		$(delta "$bs" "$as" TtpRcvQDrops) + lost))
 	[ $got -ge "$n_s" ] || fail "the server accounted for $got of $n_s segments"
-	got=$(($(delta "$bc" "$ac" TtpInOutOfWindow) + $(delta "$bc" "$ac" TtpRcvQDrops) + lost))
+	got=$(($(delta "$bc" "$ac" TtpInOutOfWindow) + $(delta "$bc" "$ac" TtpInDupSegs) +
+		$(delta "$bc" "$ac" TtpRcvQDrops) + lost))
 	[ $got -ge "$n_c" ] || fail "the client accounted for $got of $n_c segments"
 }
 
@@ -440,7 +445,7 @@ t_wire_fuzz_200000_segments() {
 	cat "$f"
 	echo "fuzzing took $((SECONDS - start)) s; $lost packets lost before TTP"
 	for n in TtpInSegs TtpInHdrErrors TtpInVersionErrors TtpInCsumErrors \
-		TtpInNoPorts TtpInOutOfWindow TtpRcvQDrops TtpPassiveOpens \
+		TtpInNoPorts TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops TtpPassiveOpens \
 		TtpSynCookiesSent TtpSynCookiesFailed TtpChallengeAcks \
 		TtpChallengeAcksSkipped TtpOutRsts TtpOutRstsSkipped TtpInRsts \
 		TtpEstabResets TtpListenDrops; do
@@ -458,12 +463,14 @@ t_wire_fuzz_200000_segments() {
 			fail "${n#*:} +$got, for ${want:-?} such segments sent"
 	done
 	# What passed them: at closed ports, no socket; at the connection,
-	# rejected (or dropped while its process held it).
+	# rejected (TtpInOutOfWindow, or TtpInDupSegs for data that seems old),
+	# or dropped while its process held it.
 	want=$(expect_of "$f" closed)
 	[ "$(delta "$b" "$a" TtpInNoPorts)" -ge $((want - lost)) ] ||
 		fail "TtpInNoPorts +$(delta "$b" "$a" TtpInNoPorts), for $want segments at closed ports"
 	want=$(expect_of "$f" conn)
-	got=$(($(delta "$b" "$a" TtpInOutOfWindow) + $(delta "$b" "$a" TtpRcvQDrops)))
+	got=$(($(delta "$b" "$a" TtpInOutOfWindow) + $(delta "$b" "$a" TtpInDupSegs) +
+		$(delta "$b" "$a" TtpRcvQDrops)))
 	[ "$got" -ge $((want - lost)) ] ||
 		fail "$got rejected at the connection, for $want segments sent to it"
 	[ "$(delta "$b" "$a" TtpEstabResets)" -eq 0 ] || fail "a connection was reset"
