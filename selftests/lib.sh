@@ -8,6 +8,7 @@
 #                         run FUNC in a subshell; its status decides ok/not ok
 #                         (exit 4 = skip, with the reason on its last line)
 #   ttp_done              print the totals and exit 1 if any test failed
+#   ttp_volume N          N, or N / 10 on the debug lane (TTP_LANE=debug)
 
 ksft_skip=4
 _ttp_n=0 _ttp_pass=0 _ttp_fail=0 _ttp_skip=0
@@ -29,13 +30,14 @@ skip() {
 }
 
 ttp_run() {
-	local name=$1 rc out
+	local name=$1 rc out start=$SECONDS
 	shift
 	_ttp_n=$((_ttp_n + 1))
 	echo "#  RUN           $name ..."
 	out=$( ( set -e; "$@" ) 2>&1 )
 	rc=$?
 	[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# /'
+	echo "# $name: $((SECONDS - start)) s"
 	case $rc in
 	0)
 		echo "#            OK  $name"
@@ -59,3 +61,16 @@ ttp_done() {
 	echo "# Totals: pass:$_ttp_pass fail:$_ttp_fail xfail:0 xpass:0 skip:$_ttp_skip error:0"
 	[ "$_ttp_fail" -eq 0 ]
 }
+
+# ttp_volume N: how many segments, connections or cycles a test uses where
+# the figure only sets its weight.  The debug kernel's checkers make each
+# segment cost 15 to 20 times as much under emulation, so the debug lane,
+# which is there for what they find, takes a tenth (at least 1).
+ttp_volume() {
+	if [ "${TTP_LANE:-}" = debug ]; then
+		echo $(($1 / 10 > 0 ? $1 / 10 : 1))
+	else
+		echo "$1"
+	fi
+}
+

@@ -36,9 +36,11 @@ for p in "${progs[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: ttp: $p"
 	out=$(mktemp)
+	start=$SECONDS
 	timeout --kill-after=10 "$timeout_s" "./$p" >"$out" 2>&1
 	rc=$?
 	sed 's/^/# /' "$out"
+	echo "# $p: $((SECONDS - start)) s"
 	cp=$(grep -cE '^ok [0-9]+ ' "$out" | tr -d ' ' || true)
 	cs=$(grep -cE '^ok [0-9]+ .*# SKIP' "$out" || true)
 	cf=$(grep -cE '^not ok [0-9]+ ' "$out" || true)

@@ -98,23 +98,25 @@ xfer_secs() { sed -n 's/.* verified in \([0-9.]*\) s$/\1/p'; }
 # every one verified, and the port table keeps the cost of a connection
 # flat (lookups by hash, not by walking sockets).
 t_10000_concurrent_connections_cost_per_connection_stays_flat() {
-	local small big ts tb
+	local small big ts tb ns nb
+	ns=$(ttp_volume 500)
+	nb=$(ttp_volume 10000)
 	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="10000 60999"
-	serve 7200 500 || fail "server did not start"
-	small=$(ip netns exec $C "$xfer" client -a $SADDR -p 7200 -n 500 -s 1000 -t 120) ||
-		fail "500 connections: $small"
-	wait || fail "server of 500 failed"
-	serve 7201 10000 || fail "server did not start"
-	big=$(ip netns exec $C "$xfer" client -a $SADDR -p 7201 -n 10000 -s 1000 -t 900) ||
-		fail "10000 connections: $big"
-	wait || fail "server of 10000 failed"
+	serve 7200 "$ns" || fail "server did not start"
+	small=$(ip netns exec $C "$xfer" client -a $SADDR -p 7200 -n "$ns" -s 1000 -t 120) ||
+		fail "$ns connections: $small"
+	wait || fail "server of $ns failed"
+	serve 7201 "$nb" || fail "server did not start"
+	big=$(ip netns exec $C "$xfer" client -a $SADDR -p 7201 -n "$nb" -s 1000 -t 900) ||
+		fail "$nb connections: $big"
+	wait || fail "server of $nb failed"
 	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="32768 60999"
 	ts=$(echo "$small" | xfer_secs)
 	tb=$(echo "$big" | xfer_secs)
-	echo "500 connections in $ts s, 10000 in $tb s"
+	echo "$ns connections in $ts s, $nb in $tb s"
 	# 20 times the connections may take at most 60 times as long.
 	awk -v s="$ts" -v b="$tb" 'BEGIN { exit !(b <= 60 * (s > 0.05 ? s : 0.05)) }' ||
-		fail "cost per connection grew: $ts s for 500, $tb s for 10000"
+		fail "cost per connection grew: $ts s for $ns, $tb s for $nb"
 }
 
 t_connect_to_closed_port_is_refused() {

@@ -136,8 +136,9 @@ sample_sockets() {
 # connects (and its data is verified) at least 99 times in 100, and the
 # listener's memory stays bounded by net.ttp.max_syn_backlog.
 t_syn_flood_cookies_keep_listener_open() {
-	local syns=100000 backlog fpid spid out sent tries ok peak s0 s1 k0 k1 n
+	local syns backlog fpid spid out sent tries ok peak s0 s1 k0 k1 n
 	local b=$tmp/flood-before a=$tmp/flood-after opened accounted d0 lost
+	syns=$(ttp_volume 100000)
 	backlog=$(ip netns exec $S sysctl -n net.ttp.max_syn_backlog)
 	serve 80 || fail "echo server did not start"
 	s0=$(slab_objs)
@@ -437,7 +438,7 @@ t_wire_fuzz_200000_segments() {
 	local seed=${TTP_FUZZ_SEED:-$(date +%s)}
 	echo "fuzz seed: $seed"
 	ip netns exec $C "$attack" fuzz -i veth-c -d $SADDR -s $CADDR -L 6300 \
-		-p 6200 -P "$cport" -n 200000 -c -S "$seed" >"$f" 2>&1 ||
+		-p 6200 -P "$cport" -n "$(ttp_volume 200000)" -c -S "$seed" >"$f" 2>&1 ||
 		{ cat "$f"; fail "the fuzzer failed"; }
 	sleep 0.5
 	stats $S "$a"
