@@ -106,7 +106,7 @@ t_10000_concurrent_connections_cost_per_connection_stays_flat() {
 	# would have: a full SYN or accept queue delays a connection by a
 	# retransmission timeout, which would measure the queues, not the
 	# port table.
-	ip netns exec $S sysctl -qw net.ttp.max_syn_backlog=16384
+	ip netns exec $S sysctl -qw net.ttp.max_syn_backlog=16384 net.core.somaxconn=16384
 	serve 7200 "$ns" || fail "server did not start"
 	small=$(ip netns exec $C "$xfer" client -a $SADDR -p 7200 -n "$ns" -s 1000 -t 120) ||
 		fail "$ns connections: $small"

@@ -87,7 +87,7 @@ struct sconn {
 
 static int server(const char *addr, int port, int conns, int secs)
 {
-	int l = ttp_listen_on(addr, port, SOMAXCONN), ep, done = 0, failed = 0;
+	int l = ttp_listen_on(addr, port, 65535), ep, done = 0, failed = 0;
 	struct epoll_event ev, evs[64];
 	double deadline = now() + secs;
 
