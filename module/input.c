@@ -126,7 +126,11 @@ static void ttp_listen_open(struct sock *sk, struct sk_buff *skb, u32 irs,
 	}
 	tsk = ttp_sk(child);
 	inet = inet_sk(child);
-	bh_lock_sock_nested(child);
+	/*
+	 * ttp_v4_rcv() holds the listener at SINGLE_DEPTH_NESTING: the new
+	 * child, of the same lock class, takes subclass 0 (as TCP's do).
+	 */
+	bh_lock_sock(child);
 
 	inet->inet_saddr = iph->daddr;
 	inet->inet_rcv_saddr = iph->daddr;
