@@ -69,12 +69,14 @@ t_bulk() {
 	done
 }
 
-# Latencies ordered, transactions counted, rates that agree with them.
+# Latencies ordered, transactions counted, rates that agree with them.  A
+# coarse clock (the debug kernel's VM ticks it by jiffies) may measure 0.
 check_rr() {
 	python3 -c 'import json, sys
 r = json.loads(sys.argv[1]); l = r["latency_us"]
 assert r["transactions"] > 10, r
-assert 0 < l["min"] <= l["p50"] <= l["p90"] <= l["p99"] <= l["max"], l
+assert 0 <= l["min"] <= l["p50"] <= l["p90"] <= l["p99"] <= l["max"], l
+assert l["max"] > 0, l
 assert l["min"] <= l["mean"] <= l["max"], l
 assert abs(r["per_s"] - r["transactions"] / r["seconds"]) <= 0.01 * r["per_s"] + 1, r' "$res" ||
 		fail "inconsistent figures"
