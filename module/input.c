@@ -407,9 +407,14 @@ static bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
 	 * follows the measured overhead and normally keeps the socket under
 	 * its receive buffer; when the estimate lags, take up to twice the
 	 * buffer rather than drop what the peer was allowed to send.  Beyond
-	 * that, drop: memory stays bounded whatever the peer does.
+	 * that, drop: memory stays bounded whatever the peer does.  An empty
+	 * receive queue takes the segment whatever its size, so that a buffer
+	 * narrower than one segment still moves data: with nothing in flight
+	 * the sender sends a segment wider than a narrow window (ttp_push()),
+	 * and the bound grows by that one segment only.
 	 */
-	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	if (!skb_queue_empty(&sk->sk_receive_queue) &&
+	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
 	    2U * READ_ONCE(sk->sk_rcvbuf)) {
 		TTP_INC_STATS(sock_net(sk), TTP_MIB_RCVQDROP);
 		kfree_skb(skb);

@@ -9,6 +9,11 @@
 #                         (exit 4 = skip, with the reason on its last line)
 #   ttp_done              print the totals and exit 1 if any test failed
 #   ttp_volume N          N, or N / 50 on the debug lane (TTP_LANE=debug)
+#   ttp_pair S C SADDR CADDR
+#                         network namespaces S and C joined by veth: veth-s
+#                         with SADDR/24 in S, veth-c with CADDR/24 in C, all
+#                         links up (MTU 1500)
+#   ttp_ns_del NS...      kill what runs in the namespaces and delete them
 
 ksft_skip=4
 _ttp_n=0 _ttp_pass=0 _ttp_fail=0 _ttp_skip=0
@@ -75,3 +80,36 @@ ttp_volume() {
 	fi
 }
 
+
+ttp_pair() {
+	local s=$1 c=$2
+	ip netns add "$s" && ip netns add "$c" || return 1
+	ip link add veth-s netns "$s" type veth peer name veth-c netns "$c" ||
+		return 1
+	ip -n "$s" addr add "$3/24" dev veth-s
+	ip -n "$c" addr add "$4/24" dev veth-c
+	ip -n "$s" link set lo up
+	ip -n "$c" link set lo up
+	ip -n "$s" link set veth-s up
+	ip -n "$c" link set veth-c up
+}
+
+ttp_ns_del() {
+	local ns busy
+	for ns in "$@"; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
+	done
+	# Let them close their sockets (1 s at most) before the namespaces go.
+	for _ in $(seq 10); do
+		busy=
+		for ns in "$@"; do
+			[ -n "$(ip netns pids "$ns" 2>/dev/null)" ] && busy=1
+		done
+		[ -z "$busy" ] && break
+		sleep 0.1
+	done
+	for ns in "$@"; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	true
+}

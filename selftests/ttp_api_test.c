@@ -1188,6 +1188,47 @@ TEST(so_sndbuf_and_so_rcvbuf_are_set_and_read_back)
 	close(l);
 }
 
+/*
+ * The smallest buffers there are (SO_RCVBUF and SO_SNDBUF of 1 give the
+ * kernel's minimum, about 2 and 4 KiB) are narrower than one loopback
+ * segment (MSS about 32 KiB): data still moves, a segment at a time, and
+ * without waiting for the retransmission timer.
+ */
+TEST(buffers_narrower_than_one_segment_still_carry_data)
+{
+	static unsigned char out[262144], in[262144];
+	struct sockaddr_ttp sa;
+	int l, c, a, port;
+	long timeouts;
+	pid_t pid;
+
+	setup_netns(_metadata);
+	l = ttp_listen_on("127.0.0.1", 0, 8);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, set_int(l, SOL_SOCKET, SO_RCVBUF, 1));	/* inherited */
+	port = ttp_local_port(l);
+	c = ttp_socket();
+	ASSERT_LE(0, c);
+	ASSERT_EQ(0, set_int(c, SOL_SOCKET, SO_SNDBUF, 1));
+	sa = ttp_addr("127.0.0.1", port);
+	ASSERT_EQ(0, connect(c, SA(&sa), sizeof(sa)));
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	ASSERT_GT(4096, get_int(a, SOL_SOCKET, SO_RCVBUF));
+	timeouts = ttp_stat("TtpTimeouts");
+	fill_pattern(out, sizeof(out), 9);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(send(c, out, sizeof(out), 0) == sizeof(out) ? 0 : 1);
+	receive_from_child(_metadata, a, in, sizeof(in), pid, 20000);
+	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
+	EXPECT_EQ(timeouts, ttp_stat("TtpTimeouts"));
+	close(a);
+	close(c);
+	close(l);
+}
+
 TEST(fionread_reports_unread_bytes_without_the_fin)
 {
 	static char data[1000], buf[1000];

@@ -164,14 +164,40 @@ static void *send_stream(void *arg)
 	return NULL;
 }
 
+/*
+ * The slow reader's clock: one read every 10 ms, on a schedule that does
+ * not drift with the time the reads take, and that starts again from now
+ * after a delay of more than a tick.
+ */
+static void pace(struct timespec *next)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	next->tv_nsec += 10000000;
+	if (next->tv_nsec >= 1000000000) {
+		next->tv_nsec -= 1000000000;
+		next->tv_sec++;
+	}
+	if (next->tv_sec < now.tv_sec ||
+	    (next->tv_sec == now.tv_sec && next->tv_nsec < now.tv_nsec)) {
+		*next = now;
+		return;
+	}
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, next, NULL) == EINTR)
+		;
+}
+
 static void *recv_stream(void *arg)
 {
 	struct stream *st = arg;
 	unsigned char *buf = malloc(CHUNK), *want = malloc(CHUNK);
+	struct timespec next;
 	uint64_t off = 0;
 
 	if (pause_ms)
 		usleep(pause_ms * 1000);
+	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (;;) {
 		size_t ask = off < (uint64_t)slow_bytes ? 1024 : CHUNK;
 		ssize_t r = read(st->fd, buf, ask);
@@ -213,7 +239,7 @@ static void *recv_stream(void *arg)
 		}
 		off += r;
 		if (ask == 1024)
-			usleep(10000);
+			pace(&next);
 	}
 	free(buf);
 	free(want);

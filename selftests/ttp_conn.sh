@@ -16,23 +16,14 @@ SADDR=10.77.0.1
 CADDR=10.77.0.2
 
 setup() {
-	ip netns add $S && ip netns add $C || return 1
-	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
-	ip -n $S addr add $SADDR/24 dev veth-s
-	ip -n $C addr add $CADDR/24 dev veth-c
-	for ns in $S $C; do
-		ip -n $ns link set lo up
-		ip -n $ns link set "veth-${ns:4:1}" up
-		# Short TIME_WAIT, so the module can be unloaded soon after.
-		ip netns exec $ns sysctl -qw net.ttp.time_wait_ms=500
-	done
+	ttp_pair $S $C $SADDR $CADDR || return 1
+	# Short TIME_WAIT, so the module can be unloaded soon after.
+	ip netns exec $S sysctl -qw net.ttp.time_wait_ms=500
+	ip netns exec $C sysctl -qw net.ttp.time_wait_ms=500
 }
 
 cleanup() {
-	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del $S 2>/dev/null
-	ip netns del $C 2>/dev/null
+	ttp_ns_del $S $C
 }
 
 # Counters of both ends that moved, to explain a failure.

@@ -29,14 +29,7 @@ CADDR=10.77.0.2
 tmp=$(mktemp -d /tmp/ttp-hostile.XXXXXX)
 
 setup() {
-	ip netns add $S && ip netns add $C || return 1
-	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
-	ip -n $S addr add $SADDR/24 dev veth-s
-	ip -n $C addr add $CADDR/24 dev veth-c
-	ip -n $S link set lo up
-	ip -n $C link set lo up
-	ip -n $S link set veth-s up
-	ip -n $C link set veth-c up
+	ttp_pair $S $C $SADDR $CADDR || return 1
 	# Replies to forged sources go to the client's host, which drops
 	# them (it does not forward): one neighbour entry, not thousands.
 	ip -n $S route add 10.99.0.0/16 via $CADDR
@@ -67,12 +60,7 @@ setup() {
 }
 
 cleanup() {
-	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns pids $A 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del $S 2>/dev/null
-	ip netns del $C 2>/dev/null
-	ip netns del $A 2>/dev/null
+	ttp_ns_del $S $C $A
 	rm -rf "$tmp"
 }
 

@@ -34,22 +34,11 @@ need_ko() {
 
 netns_up() {
 	netns_down	# what a failed test may have left
-	ip netns add $S && ip netns add $C || return 1
-	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
-	ip -n $S addr add $SADDR/24 dev veth-s
-	ip -n $C addr add $CADDR/24 dev veth-c
-	ip -n $S link set lo up
-	ip -n $C link set lo up
-	ip -n $S link set veth-s up
-	ip -n $C link set veth-c up
+	ttp_pair $S $C $SADDR $CADDR
 }
 
 netns_down() {
-	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del $S 2>/dev/null
-	ip netns del $C 2>/dev/null
-	true
+	ttp_ns_del $S $C
 }
 
 sysctl_both() { # NAME=VALUE...

@@ -18,6 +18,11 @@ S=ttp-rs-$$
 C=ttp-rc-$$
 SADDR=10.78.0.1
 CADDR=10.78.0.2
+# The slow reader's own pair of namespaces, on a clean link: its transfer
+# takes minutes and runs while the other tests do.
+WS=ttp-ws-$$
+WC=ttp-wc-$$
+tmp=$(mktemp -d)
 MIB=32
 [ "${TTP_LANE:-}" = debug ] && MIB=1
 MIB=${TTP_RELIABLE_MIB:-$MIB}
@@ -25,22 +30,17 @@ BYTES=$((MIB << 20))
 PORT=6000
 
 setup() {
-	ip netns add $S && ip netns add $C || return 1
-	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
-	ip -n $S addr add $SADDR/24 dev veth-s
-	ip -n $C addr add $CADDR/24 dev veth-c
-	for ns in $S $C; do
-		ip -n $ns link set lo up
-		ip -n $ns link set "veth-${ns:5:1}" up
+	local ns
+	ttp_pair $S $C $SADDR $CADDR || return 1
+	ttp_pair $WS $WC $SADDR $CADDR || return 1
+	for ns in $S $C $WS $WC; do
 		ip netns exec $ns sysctl -qw net.ttp.time_wait_ms=500
 	done
 }
 
 cleanup() {
-	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns del $S 2>/dev/null
-	ip netns del $C 2>/dev/null
+	ttp_ns_del $S $C $WS $WC
+	rm -rf "$tmp"
 }
 
 # netem ARGS...: the same impairment on both ends of the link; none: clean.
@@ -103,23 +103,27 @@ xfer() {
 	snap $S
 	snap $C
 	# shellcheck disable=SC2086
-	ip netns exec $S "$bulk" server -p $PORT -c "$conns" $sopts >/tmp/ttp-rs.$$ 2>&1 &
+	ip netns exec $S "$bulk" server -p $PORT -c "$conns" $sopts >$tmp/server 2>&1 &
 	local spid=$!
-	for _ in $(seq 50); do
-		grep -q listening /tmp/ttp-rs.$$ 2>/dev/null && break
-		sleep 0.1
-	done
+	wait_listening $tmp/server
 	# shellcheck disable=SC2086
 	out=$(ip netns exec $C timeout 600 "$bulk" client -a $SADDR -p $PORT \
 		-n "$conns" -u "$up" -d "$down" $copts 2>&1) || rc=$?
 	echo "  $out"
 	if [ $rc -ne 0 ]; then
 		kill $spid 2>/dev/null
-		sed 's/^/  server: /' /tmp/ttp-rs.$$ | tail -5
+		sed 's/^/  server: /' $tmp/server | tail -5
 		dump
 		fail "client failed with status $rc"
 	fi
-	wait $spid || { sed 's/^/  server: /' /tmp/ttp-rs.$$ | tail -5; fail "server failed"; }
+	wait $spid || { sed 's/^/  server: /' $tmp/server | tail -5; fail "server failed"; }
+}
+
+wait_listening() { # SERVER_OUTPUT
+	for _ in $(seq 50); do
+		grep -q listening "$1" 2>/dev/null && return
+		sleep 0.1
+	done
 }
 
 # Both ways at once, under the impairment given.
@@ -192,12 +196,43 @@ t_everything_at_once() {
 }
 
 # A reader that stops for 2 s, then takes 1 KiB every 10 ms, behind a
-# 16 KiB receive buffer: the window closes, the sender probes it, and
-# every byte arrives.
+# The whole transfer read 1 KiB every 10 ms, after a 2 s stop, behind a
+# 16 KiB receive buffer: the window closes, the sender probes it, and every
+# byte arrives.  Started before the other tests (start_slow_reader), on its
+# own link; the test collects the result.
+start_slow_reader() {
+	snap $WS
+	snap $WC
+	(
+		ip netns exec $WS "$bulk" server -p 5999 -c 1 -R 16384 -P 2000 \
+			-w $BYTES >$tmp/slow-server 2>&1
+		echo $? >$tmp/slow-server.rc
+	) &
+	wait_listening $tmp/slow-server
+	(
+		ip netns exec $WC timeout 900 "$bulk" client -a $SADDR -p 5999 \
+			-u $BYTES >$tmp/slow-client 2>&1
+		echo $? >$tmp/slow-client.rc
+	) &
+}
+
 t_slow_reader() {
-	xfer $BYTES 0 "-R 16384 -P 2000 -w 262144"
-	expect_moved $C TtpZeroWindowProbes
-	[ "$(moved $S TtpRcvQDrops)" = 0 ] || fail "the receiver dropped data"
+	local end=$((SECONDS + 900)) need_s=$((BYTES / 1024 / 100))
+	while [ ! -e $tmp/slow-server.rc ] || [ ! -e $tmp/slow-client.rc ]; do
+		[ $SECONDS -lt $end ] || break
+		sleep 1
+	done
+	sed 's/^/  /' $tmp/slow-client
+	sed 's/^/  /' $tmp/slow-server | tail -5
+	[ "$(cat $tmp/slow-client.rc 2>/dev/null)" = 0 ] || fail "client failed"
+	[ "$(cat $tmp/slow-server.rc 2>/dev/null)" = 0 ] || fail "server failed"
+	expect_moved $WC TtpZeroWindowProbes
+	[ "$(moved $WS TtpRcvQDrops)" = 0 ] || fail "the receiver dropped data"
+	# The reader set the pace: at 100 KiB/s, at least need_s seconds.
+	local took
+	took=$(sed -n 's/.* \([0-9][0-9]*\)\.[0-9]* s.*/\1/p' $tmp/slow-client | head -1)
+	[ -n "$took" ] && [ "$took" -ge "$need_s" ] ||
+		fail "took ${took:-?} s, not at least $need_s s: the reader was not slow"
 }
 
 t_50_parallel() {
@@ -224,7 +259,7 @@ t_vanished_peer_times_out() {
 	sleep 0.5
 	snap $C
 	ip netns exec $C "$bulk" client -a $SADDR -p $PORT -u $((1 << 30)) \
-		>/tmp/ttp-rc.$$ 2>&1 &
+		>$tmp/client 2>&1 &
 	local cpid=$!
 	sleep 2
 	ip -n $S link del veth-s
@@ -232,7 +267,7 @@ t_vanished_peer_times_out() {
 	wait $cpid || rc=$?
 	end=$(date +%s%N)
 	ip netns exec $C sysctl -qw net.ttp.retries=15 net.ttp.rto_max_ms=120000
-	cat /tmp/ttp-rc.$$
+	cat $tmp/client
 	echo "  failed after $(((end - start) / 1000000)) ms (bound ${bound_ms} ms)"
 	[ $rc -eq 5 ] || fail "status $rc, not 5 (ETIMEDOUT)"
 	# The first RTO may have been backed off by losses before: allow 2 s.
@@ -255,10 +290,11 @@ run() {
 	ttp_run "$@"
 }
 
-trap 'cleanup; rm -f /tmp/ttp-rs.$$ /tmp/ttp-rc.$$' EXIT
+trap cleanup EXIT
 ttp_plan 14
 setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 echo "# ${MIB} MiB each way"
+start_slow_reader
 run clean_link_upload t_clean_upload
 run clean_link_download t_clean_download
 run clean_link_both_ways t_clean_both_ways

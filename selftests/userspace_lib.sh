@@ -28,24 +28,13 @@ us_require() {
 }
 
 us_setup() {
-	ip netns add $S && ip netns add $C || return 1
-	ip link add veth-s netns $S type veth peer name veth-c netns $C || return 1
-	ip -n $S addr add $SADDR/24 dev veth-s
-	ip -n $C addr add $CADDR/24 dev veth-c
-	ip -n $S link set veth-s mtu 1500 up
-	ip -n $C link set veth-c mtu 1500 up
-	ip -n $S link set lo up
-	ip -n $C link set lo up
+	ttp_pair $S $C $SADDR $CADDR || return 1
 	ip netns exec $S sysctl -qw net.ttp.time_wait_ms=500
 	ip netns exec $C sysctl -qw net.ttp.time_wait_ms=500
 }
 
 us_cleanup() {
-	ip netns pids $S 2>/dev/null | xargs -r kill 2>/dev/null
-	ip netns pids $C 2>/dev/null | xargs -r kill 2>/dev/null
-	sleep 0.2
-	ip netns del $S 2>/dev/null
-	ip netns del $C 2>/dev/null
+	ttp_ns_del $S $C
 	rm -rf "$TMP"
 }
 
