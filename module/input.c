@@ -270,8 +270,12 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 	if (!(cb->th_flags & TTPF_SYN) || !(cb->th_flags & TTPF_ACK)) {
 		/*
 		 * A lone SYN would be a simultaneous open, which TTP does not
-		 * do; anything else has no business here.
+		 * do: refuse it with a RST, which ends the peer's attempt at
+		 * once (and a socket's connect() to its own address, whose SYN
+		 * comes back to it).  Anything else has no business here.
 		 */
+		if ((cb->th_flags & (TTPF_SYN | TTPF_RST)) == TTPF_SYN)
+			ttp_send_reset_reply(net, skb);
 		ttp_drop(sk, skb, TTP_MIB_OUTOFWINDOW);
 		return;
 	}

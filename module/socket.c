@@ -788,6 +788,20 @@ static int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		return -EOPNOTSUPP;	/* TTP has no urgent data */
 
 	lock_sock(sk);
+	/*
+	 * Control messages are checked as TCP checks them: a SOL_SOCKET type
+	 * the socket layer does not know, or a malformed header, is refused;
+	 * the rest are ignored.
+	 */
+	if (msg->msg_controllen) {
+		struct sockcm_cookie sockc;
+
+		sockcm_init(&sockc, sk);
+		if (sock_cmsg_send(sk, msg, &sockc)) {
+			err = -EINVAL;
+			goto out_err;
+		}
+	}
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	err = ttp_wait_established(sk, &timeo);
 	if (err)

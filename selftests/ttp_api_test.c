@@ -549,6 +549,31 @@ TEST(connect_nonblocking_to_closed_port_reports_econnrefused)
 	close(c);
 }
 
+/*
+ * A socket's own SYN comes back to it in SYN_SENT: TTP has no
+ * simultaneous open, and refuses it with a RST at once instead of
+ * retransmitting the SYN until the retries run out.
+ */
+TEST(connect_to_its_own_address_is_refused_at_once)
+{
+	struct sockaddr_ttp a = ttp_addr("127.0.0.1", 0);
+	socklen_t len = sizeof(a);
+	long long start;
+	int fd;
+
+	setup_netns(_metadata);
+	fd = ttp_socket();
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, bind(fd, SA(&a), sizeof(a)));
+	ASSERT_EQ(0, getsockname(fd, SA(&a), &len));
+	start = ttp_now_ms();
+	EXPECT_ERRNO(ECONNREFUSED, connect(fd, SA(&a), sizeof(a)));
+	EXPECT_GT(2000, ttp_now_ms() - start);
+	EXPECT_EQ(0, ttp_stat("TtpRetransSegs"));
+	EXPECT_LT(0, ttp_stat("TtpOutRsts"));
+	close(fd);
+}
+
 TEST(connect_twice_gets_eisconn)
 {
 	int l, c, a;

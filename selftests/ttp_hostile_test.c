@@ -827,6 +827,54 @@ TEST(sendmsg_with_bad_iovecs_fails_cleanly)
 	close(l);
 }
 
+/*
+ * A control message of SOL_SOCKET that the socket layer does not know, or
+ * a malformed one, gets EINVAL and sends nothing; the rest are ignored,
+ * as TCP ignores them (SCM_RIGHTS included: no descriptor travels).
+ */
+TEST(sendmsg_with_unknown_or_malformed_control_messages_gets_einval)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cm;
+	struct iovec iov = { .iov_base = "abc", .iov_len = 3 };
+	struct msghdr m = { 0 };
+	int l, c, a, n = -1, fd = 0;
+	char buf[3];
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	memset(&cm, 0, sizeof(cm));
+	cm.h.cmsg_level = SOL_SOCKET;
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&cm.h), &fd, sizeof(fd));
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = &cm;
+	m.msg_controllen = sizeof(cm);
+	cm.h.cmsg_type = 999;
+	EXPECT_ERRNO(EINVAL, sendmsg(c, &m, 0));
+	cm.h.cmsg_type = SCM_RIGHTS;
+	cm.h.cmsg_len = 9999;			/* longer than the buffer */
+	EXPECT_ERRNO(EINVAL, sendmsg(c, &m, 0));
+	ASSERT_EQ(0, ioctl(c, SIOCOUTQNSD, &n));
+	EXPECT_EQ(0, n);
+	EXPECT_FALSE(poll_one(a, POLLIN, 200) & POLLIN);
+	cm.h.cmsg_len = CMSG_LEN(sizeof(int));
+	EXPECT_EQ(3, sendmsg(c, &m, 0));
+	EXPECT_EQ(3, recv(a, buf, sizeof(buf), MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+	cm.h.cmsg_level = IPPROTO_IP;
+	cm.h.cmsg_type = IP_TTL;
+	EXPECT_EQ(3, sendmsg(c, &m, 0));
+	EXPECT_EQ(3, recv(a, buf, sizeof(buf), MSG_WAITALL));
+	close(a);
+	close(c);
+	close(l);
+}
+
 TEST(sendto_ignores_the_address_on_a_connection)
 {
 	struct sockaddr_ttp elsewhere = ttp_addr("127.0.0.9", 9);
