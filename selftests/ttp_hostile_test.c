@@ -1038,6 +1038,20 @@ static atomic_int fuzz_bad;
 static long long fuzz_end;
 static void *fuzz_unmapped, *fuzz_ro;
 
+/*
+ * Each thread's data buffer: lengths up to INT_MAX are passed with it, and
+ * the kernel rightly copies as much as there is, so it is 4 MiB (more than
+ * any socket here holds) and ends in an inaccessible page, where a longer
+ * copy stops with EFAULT instead of writing over the thread's stack.
+ */
+#define FUZZ_IO		4096
+#define FUZZ_BIG	(4 << 20)
+static __thread char *fuzz_io;
+static const unsigned char fuzz_canary[16] = {
+	0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5,
+	0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5, 0xa5,
+};
+
 /* xorshift: each thread its own sequence. */
 static unsigned int rnd(unsigned int *s)
 {
@@ -1173,7 +1187,7 @@ static void fuzz_one(unsigned int *s)
 				    65536, -1, INT_MAX, INT_MIN };
 	int slot = rnd(s) % FUZZ_SLOTS;
 	int fd = atomic_load(&fuzz_fd[slot]);
-	char buf[4096], opt[256];
+	char opt[256];
 	struct sockaddr_ttp a;
 	socklen_t len;
 	long l, r;
@@ -1217,23 +1231,32 @@ static void fuzz_one(unsigned int *s)
 		break;
 	case 7:
 	case 8:
-		l = fuzz_len(s, rnd(s) % sizeof(buf));
-		if (l > (long)sizeof(buf) && rnd(s) % 2)
-			l = sizeof(buf);
+		l = fuzz_len(s, rnd(s) % FUZZ_IO);
+		if (l > FUZZ_IO && rnd(s) % 2)
+			l = FUZZ_IO;
 		v = PICK(s, flags) | MSG_NOSIGNAL | MSG_DONTWAIT;
-		r = send(fd, fuzz_buf(s, buf), l, v);
+		r = send(fd, fuzz_buf(s, fuzz_io), l, v);
 		fuzz_check("send", r, errno, e_send, fd, l, v);
 		if (r > 0)
 			atomic_fetch_add(&fuzz_sent, r);
 		break;
 	case 9:
 	case 10:
-		l = fuzz_len(s, sizeof(buf));
-		if (l > (long)sizeof(buf) && rnd(s) % 2)
-			l = sizeof(buf);
+		l = fuzz_len(s, FUZZ_IO);
+		if (l > FUZZ_IO && rnd(s) % 2)
+			l = FUZZ_IO;
 		v = PICK(s, flags) | MSG_DONTWAIT;
-		r = recv(fd, fuzz_buf(s, buf), l, v);
+		/* What follows the buffer must stay as it was. */
+		if (l >= 0 && l <= FUZZ_BIG - 16)
+			memset(fuzz_io + l, 0xa5, 16);
+		r = recv(fd, fuzz_buf(s, fuzz_io), l, v);
 		fuzz_check("recv", r, errno, e_recv, fd, l, v);
+		if (l >= 0 && (r > l || (l <= FUZZ_BIG - 16 &&
+					 memcmp(fuzz_io + l, fuzz_canary, 16)))) {
+			atomic_fetch_add(&fuzz_bad, 1);
+			fprintf(stderr, "# fuzz: recv(%d, %ld, %d) wrote past its length\n",
+				fd, l, v);
+		}
 		if (r > 0)
 			atomic_fetch_add(&fuzz_received, r);
 		break;
@@ -1310,9 +1333,17 @@ static void fuzz_one(unsigned int *s)
 static void *fuzz_thread(void *arg)
 {
 	unsigned int seed = (unsigned int)(uintptr_t)arg;
+	long page = sysconf(_SC_PAGESIZE);
+	char *io;
 
+	io = mmap(NULL, FUZZ_BIG + page, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (io == MAP_FAILED || mprotect(io + FUZZ_BIG, page, PROT_NONE))
+		return (void *)1;
+	fuzz_io = io;
 	while (ttp_now_ms() < fuzz_end)
 		fuzz_one(&seed);
+	munmap(io, FUZZ_BIG + page);
 	return NULL;
 }
 
@@ -1357,8 +1388,12 @@ TEST_F_TIMEOUT(fuzz, random_calls_from_four_threads_get_documented_errnos_and_le
 	for (i = 0; i < FUZZ_THREADS; i++)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, fuzz_thread,
 					    (void *)(uintptr_t)(seed * 2654435761U + i + 1)));
-	for (i = 0; i < FUZZ_THREADS; i++)
-		pthread_join(t[i], NULL);
+	for (i = 0; i < FUZZ_THREADS; i++) {
+		void *ret;
+
+		pthread_join(t[i], &ret);
+		EXPECT_EQ(NULL, ret) TH_LOG("thread %d had no buffer", i);
+	}
 	for (i = 0; i < FUZZ_SLOTS; i++)
 		fuzz_set_fd(i, -1);
 	TH_LOG("%ld calls; %ld connections accepted, %ld bytes sent, %ld received",
