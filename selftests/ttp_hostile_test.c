@@ -875,6 +875,66 @@ TEST(sendmsg_with_unknown_or_malformed_control_messages_gets_einval)
 	close(l);
 }
 
+/*
+ * Calls from the edges of the socket API: splice() both ways, zero-copy
+ * sends, the error queue, a receive low-water mark larger than any buffer
+ * and a negative one.  Each behaves as Documentation/ttp-uapi.rst says,
+ * and the connection still carries data afterwards.
+ */
+TEST(splice_zerocopy_errqueue_and_rcvlowat_extremes)
+{
+	struct msghdr m = { 0 };
+	struct iovec iov;
+	int l, c, a, p[2];
+	char buf[16];
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, pipe(p));
+	/* socket -> pipe, pipe -> socket */
+	ASSERT_EQ(5, send(c, "hello", 5, 0));
+	ASSERT_TRUE(poll_one(a, POLLIN, 2000) & POLLIN);
+	EXPECT_EQ(5, splice(a, NULL, p[1], NULL, 5, SPLICE_F_NONBLOCK));
+	EXPECT_EQ(5, read(p[0], buf, sizeof(buf)));
+	EXPECT_EQ(0, memcmp(buf, "hello", 5));
+	ASSERT_EQ(5, write(p[1], "world", 5));
+	EXPECT_EQ(5, splice(p[0], NULL, c, NULL, 5, 0));
+	EXPECT_EQ(5, recv(a, buf, 5, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "world", 5));
+	/* Zero copy is for inet sockets: MSG_ZEROCOPY alone copies. */
+	EXPECT_ERRNO(EOPNOTSUPP, set_int(c, SOL_SOCKET, SO_ZEROCOPY, 1));
+	EXPECT_EQ(3, send(c, "abc", 3, MSG_ZEROCOPY));
+	EXPECT_EQ(3, recv(a, buf, 3, MSG_WAITALL));
+	EXPECT_EQ(0, memcmp(buf, "abc", 3));
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, recvmsg(c, &m, MSG_ERRQUEUE | MSG_DONTWAIT));
+	/*
+	 * A low-water mark above anything that can come: a read waits for
+	 * it until SO_RCVTIMEO, then returns what there is.  A negative one
+	 * is taken as INT_MAX, as the socket layer does.
+	 */
+	ASSERT_EQ(0, set_int(a, SOL_SOCKET, SO_RCVLOWAT, 1 << 30));
+	ASSERT_EQ(0, setsockopt(a, SOL_SOCKET, SO_RCVTIMEO,
+				&(struct timeval){ .tv_usec = 300000 },
+				sizeof(struct timeval)));
+	ASSERT_EQ(4, send(c, "wxyz", 4, 0));
+	EXPECT_EQ(4, recv(a, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, set_int(a, SOL_SOCKET, SO_RCVLOWAT, -5));
+	EXPECT_EQ(INT_MAX, get_int(a, SOL_SOCKET, SO_RCVLOWAT));
+	ASSERT_EQ(0, set_int(a, SOL_SOCKET, SO_RCVLOWAT, 1));
+	ASSERT_EQ(4, send(c, "ping", 4, 0));
+	EXPECT_EQ(4, recv(a, buf, sizeof(buf), 0));
+	EXPECT_EQ(0, memcmp(buf, "ping", 4));
+	close(p[0]);
+	close(p[1]);
+	close(a);
+	close(c);
+	close(l);
+}
+
 TEST(sendto_ignores_the_address_on_a_connection)
 {
 	struct sockaddr_ttp elsewhere = ttp_addr("127.0.0.9", 9);
