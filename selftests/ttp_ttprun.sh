@@ -6,7 +6,8 @@
 # to curl, to Python's urllib and to wget, byte-exact, with nothing but IP
 # protocol 253 on the wire (a capture, and the namespaces' TCP counters
 # unchanged while TTP's grow); a dual-stack (IPv6) server; what Python's
-# socket module sees; and programs not started under ttprun stay on TCP.
+# socket module sees; socat, OpenBSD's netcat and iperf3; and programs
+# not started under ttprun stay on TCP.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 . ./userspace_lib.sh
@@ -14,6 +15,10 @@ cd "$(dirname "$0")" || exit 1
 run=$US/ttprun
 checks=$PWD/ttprun_sockets.py
 FILE_SIZE=8388608
+# MiB for socat, netcat and iperf3: 1 on the debug lane, whose checkers
+# make each segment cost several times more.
+XMIB=4
+[ "${TTP_LANE:-}" = debug ] && XMIB=1
 
 sha() { sha256sum <"$1" | cut -d' ' -f1; }
 
@@ -148,9 +153,71 @@ t_ttprun_command_line() {
 	[ $rc -eq 3 ] || fail "missing shim: status $rc, not 3"
 }
 
+# socat and OpenBSD's netcat, each as server and as client, XMIB MiB each
+# time; the client's namespace sends no TCP.  nc -l warns that
+# SO_REUSEPORT fails (EOPNOTSUPP) and goes on.
+t_socat_and_netcat() {
+	local p tcp_c
+	for p in socat nc.openbsd; do
+		command -v $p >/dev/null || fail "$p is not installed (scripts/install-deps)"
+	done
+	head -c $((XMIB << 20)) /dev/urandom >"$TMP/4m"
+	tcp_c=$(tcp_out $C)
+	# socat listens and writes what it gets; nc sends the file.
+	timeout 60 ip netns exec $S "$run" socat -u TCP-LISTEN:8300 \
+		"OPEN:$TMP/socat.got,creat,trunc" 2>"$TMP/socat.err" &
+	p=$!
+	us_wait_listen $S 8300 || fail "socat does not listen: $(cat "$TMP/socat.err")"
+	timeout 60 ip netns exec $C "$run" nc.openbsd -N $SADDR 8300 <"$TMP/4m" ||
+		fail "nc exited $?"
+	wait $p || fail "socat exited $?: $(cat "$TMP/socat.err")"
+	[ "$(sha "$TMP/4m")" = "$(sha "$TMP/socat.got")" ] || fail "socat got other bytes"
+	# nc listens and sends the file; socat fetches it.
+	timeout 60 ip netns exec $S "$run" nc.openbsd -N -l 8301 <"$TMP/4m" 2>"$TMP/nc.err" &
+	p=$!
+	us_wait_listen $S 8301 || fail "nc does not listen: $(cat "$TMP/nc.err")"
+	timeout 60 ip netns exec $C "$run" socat -u TCP:$SADDR:8301 \
+		"OPEN:$TMP/nc.got,creat,trunc" || fail "socat exited $?"
+	wait $p || fail "nc exited $?: $(cat "$TMP/nc.err")"
+	[ "$(sha "$TMP/4m")" = "$(sha "$TMP/nc.got")" ] || fail "socat got other bytes from nc"
+	[ "$(tcp_out $C)" = "$tcp_c" ] || fail "client's Tcp OutSegs moved"
+}
+
+# iperf3 opens a control and a data connection, uses non-blocking sockets
+# and reads TCP_INFO (which the shim fills from TTP_INFO) for its
+# retransmission count: 8 times XMIB MiB up, then 2 s down on two
+# streams.
+t_iperf3() {
+	local out tcp_c
+	command -v iperf3 >/dev/null || fail "iperf3 is not installed (scripts/install-deps)"
+	tcp_c=$(tcp_out $C)
+	timeout 120 ip netns exec $S "$run" iperf3 -s -p 8400 >"$TMP/iperf.log" 2>&1 &
+	us_wait_listen $S 8400 || fail "iperf3 does not listen: $(cat "$TMP/iperf.log")"
+	out=$(timeout 60 ip netns exec $C "$run" iperf3 -c $SADDR -p 8400 -n $((XMIB * 8))M --json) ||
+		fail "iperf3 -c exited $?: $out"
+	printf '%s' "$out" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)["end"]
+s, r = e["sum_sent"], e["sum_received"]
+print("up: %d bytes sent, %d received, %.0f Mbit/s, %d retransmits"
+      % (s["bytes"], r["bytes"], r["bits_per_second"] / 1e6, s["retransmits"]))
+sys.exit(not (s["bytes"] == r["bytes"] == int(sys.argv[1]) << 20))' $((XMIB * 8)) ||
+		fail "iperf3 did not move $((XMIB * 8)) MiB"
+	out=$(timeout 60 ip netns exec $C "$run" iperf3 -c $SADDR -p 8400 -R -P 2 -t 2 --json) ||
+		fail "iperf3 -c -R exited $?: $out"
+	printf '%s' "$out" | python3 -c '
+import json, sys
+e = json.load(sys.stdin)
+r = e["end"]["sum_received"]
+print("down, 2 streams: %d bytes received, %.0f Mbit/s" % (r["bytes"], r["bits_per_second"] / 1e6))
+sys.exit(not (len(e["end"]["streams"]) == 2 and r["bytes"] > 0))' ||
+		fail "iperf3 -R -P 2 moved nothing"
+	[ "$(tcp_out $C)" = "$tcp_c" ] || fail "client's Tcp OutSegs moved"
+}
+
 us_require ttprun libttp-preload.so
 trap us_cleanup EXIT
-ttp_plan 8
+ttp_plan 10
 us_setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 setup_www || { echo "Bail out! http.server did not start under ttprun"; exit 1; }
 ttp_run curl_fetches_8mib_from_http_server_over_ttp_only t_curl_fetches_8mib_over_ttp_only
@@ -159,6 +226,8 @@ ttp_run wget_fetches_8mib_byte_exact t_wget_fetches_8mib
 ttp_run curl_by_name_localhost_over_loopback t_curl_by_name_on_loopback
 ttp_run ipv6_dual_stack_http_server_serves_ipv4_over_ttp t_ipv6_dual_stack_server
 ttp_run python_socket_module_sees_af_inet_tcp t_python_socket_module
+ttp_run socat_and_openbsd_netcat_move_data_each_way t_socat_and_netcat
+ttp_run iperf3_both_directions_reads_tcp_info t_iperf3
 ttp_run without_ttprun_programs_stay_tcp t_without_ttprun_programs_stay_tcp
 ttp_run ttprun_passes_status_and_checks_arguments t_ttprun_command_line
 ttp_done
