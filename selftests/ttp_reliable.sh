@@ -290,7 +290,8 @@ t_vanished_peer_times_out() {
 	cat $tmp/client
 	echo "  failed after $took ms (RTO $rto0 ms when the link went, bound $bound_ms ms)"
 	[ $rc -eq 5 ] || fail "status $rc, not 5 (ETIMEDOUT)"
-	# 300 ms for timer granularity and for the client to exit and be reaped.
+	# 300 ms for the timer wheel's rounding (up to 32 ms an expiry at HZ
+	# 250, protocol.rst "Timers") and for the client to exit.
 	[ $took -le $((bound_ms + 300)) ] || fail "took longer than the bound"
 	expect_moved $C TtpTimeouts
 	# Put the link back for what follows.
