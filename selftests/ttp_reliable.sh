@@ -244,9 +244,6 @@ t_50_parallel() {
 	[ "$(moved $S TtpPassiveOpens)" = 50 ] || fail "not 50 connections"
 }
 
-# The peer disappears mid-transfer: the sender fails with ETIMEDOUT within
-# the bound Documentation/protocol.rst gives: the sum over retries + 1
-# expiries of the backed-off RTO, each at most rto_max_ms.
 # rto_of NS PORT: the RTO in ms of NS's connection to PORT, from
 # /proc/net/ttp (rem_address AAAAAAAA:PPPP; st 01 ESTABLISHED or 08
 # CLOSE_WAIT, for a server that sends nothing closes its half at once;
@@ -258,8 +255,10 @@ rto_of() {
 	' /proc/net/ttp
 }
 
-# The documented bound (Documentation/protocol.rst, "Timers") with
-# net.ttp.retries 4 and rto_max_ms 1000, from the RTO the connection had
+# The peer disappears mid-transfer: the sender fails with ETIMEDOUT within
+# the bound Documentation/protocol.rst gives: the sum over retries + 1
+# expiries of the backed-off RTO, each at most rto_max_ms. With
+# net.ttp.retries 4 and rto_max_ms 1000, and the RTO the connection had
 # when its link went: sum over k = 0..4 of min(RTO * 2^k, 1000 ms).
 t_vanished_peer_times_out() {
 	local start end rc=0 bound_ms=0 rto rto0 i took
