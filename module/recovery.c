@@ -80,16 +80,23 @@ void ttp_update_rto(struct sock *sk)
 /*
  * ttp_ack_update() - the peer acknowledged everything before @ack
  * (snd_una < ack <= snd_nxt): free the segments wholly acknowledged, take
- * a round-trip sample from the newest of them that was sent only once
- * (Karn), and restart the timer (RFC 6298 5.2, 5.3).  Returns the bytes
- * newly acknowledged.
+ * a round-trip sample from the newest of them, and restart the timer
+ * (RFC 6298 5.2, 5.3).  Returns the bytes newly acknowledged.
+ *
+ * Karn's rule holds for the ACK, not for each segment (as TCP's
+ * FLAG_RETRANS_DATA_ACKED): an ACK that covers any data sent again gives
+ * no sample at all.  Such an ACK was released by the retransmission, so a
+ * segment sent once before it, held in the peer's out-of-order queue
+ * until the hole was filled, would measure the whole wait for the
+ * retransmission timer; fed back into the RTO, that wait locks it at its
+ * maximum.
  */
 u32 ttp_ack_update(struct sock *sk, u32 ack)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	u32 acked = ack - tsk->snd_una;
+	bool sample = false, resent = false;
 	u32 sample_sent = 0;
-	bool sample = false;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
@@ -97,7 +104,9 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	       !ttp_seq_after(TTP_SKB_CB(skb)->end_seq, ack)) {
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 
-		if (!cb->retrans && !(cb->sacked & TTP_SACKED)) {
+		if (cb->retrans) {
+			resent = true;
+		} else if (!(cb->sacked & TTP_SACKED)) {
 			sample = true;
 			sample_sent = cb->sent_us;
 		}
@@ -113,7 +122,7 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	tsk->dupacks = 0;
 	tsk->retries = 0;
 	tsk->rtx_start = 0;
-	if (sample) {
+	if (sample && !resent) {
 		ttp_rtt_sample(&tsk->rtt, ttp_clock_us() - sample_sent);
 		ttp_update_rto(sk);
 	} else if (tsk->rtt.srtt_us) {
