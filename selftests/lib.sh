@@ -14,6 +14,18 @@
 #                         with SADDR/24 in S, veth-c with CADDR/24 in C, all
 #                         links up (MTU 1500)
 #   ttp_ns_del NS...      kill what runs in the namespaces and delete them
+#   ttp_wait_for SECS CMD [ARG...]
+#                         run CMD every 0.1 s until it succeeds; 1 if it
+#                         still fails after SECS
+#   ttp_wait_listen NS PORT
+#                         until a TTP listener holds PORT in NS
+#   ttp_wait_grep FILE PATTERN
+#                         until FILE holds a line matching PATTERN (grep -E)
+#
+# The waits stand for "the other side is ready": they return as soon as it
+# is, and their cap (TTP_READY_S, 120 s) is only there to end a test that
+# hangs, far above what the slowest lane on a loaded machine needs.  No
+# test sleeps for a guessed duration instead.
 
 ksft_skip=4
 _ttp_n=0 _ttp_pass=0 _ttp_fail=0 _ttp_skip=0
@@ -94,22 +106,50 @@ ttp_pair() {
 	ip -n "$c" link set veth-c up
 }
 
+_ttp_ns_idle() {
+	local ns
+	for ns in "$@"; do
+		[ -z "$(ip netns pids "$ns" 2>/dev/null)" ] || return 1
+	done
+}
+
 ttp_ns_del() {
-	local ns busy
+	local ns
 	for ns in "$@"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill 2>/dev/null
 	done
-	# Let them close their sockets (1 s at most) before the namespaces go.
-	for _ in $(seq 10); do
-		busy=
-		for ns in "$@"; do
-			[ -n "$(ip netns pids "$ns" 2>/dev/null)" ] && busy=1
-		done
-		[ -z "$busy" ] && break
-		sleep 0.1
-	done
+	# Let them close their sockets before the namespaces go.
+	ttp_wait_for 30 _ttp_ns_idle "$@"
 	for ns in "$@"; do
 		ip netns del "$ns" 2>/dev/null
 	done
 	true
+}
+
+TTP_READY_S=120
+
+ttp_wait_for() {
+	local end=$((SECONDS + $1))
+	shift
+	until "$@"; do
+		[ $SECONDS -lt $end ] || return 1
+		sleep 0.1
+	done
+}
+
+# /proc/net/ttp shows the port in hex, state 0A for a listener.
+_ttp_listens() {
+	ip netns exec "$1" awk -v p=":$(printf '%04X' "$2")" \
+		'NR > 1 && $4 == "0A" && substr($2, 9) == p { f = 1 } END { exit !f }' \
+		/proc/net/ttp
+}
+
+ttp_wait_listen() {
+	ttp_wait_for $TTP_READY_S _ttp_listens "$1" "$2" && return 0
+	echo "nobody listens on port $2 in $1"
+	return 1
+}
+
+ttp_wait_grep() {
+	ttp_wait_for $TTP_READY_S grep -qE "$2" "$1" 2>/dev/null
 }

@@ -38,19 +38,7 @@ us_cleanup() {
 	rm -rf "$TMP"
 }
 
-# /proc/net/ttp shows the port in hex, state 0A for a listener.
-us_wait_listen() {
-	local ns=$1 port i hex
-	hex=$(printf '%04X' "$2")
-	for i in $(seq 100); do
-		ip netns exec "$ns" awk -v p=":$hex" \
-			'NR > 1 && $4 == "0A" && substr($2, 9) == p { f = 1 } END { exit !f }' \
-			/proc/net/ttp && return 0
-		sleep 0.1
-	done
-	echo "nobody listens on port $2 in $ns"
-	return 1
-}
+us_wait_listen() { ttp_wait_listen "$@"; }
 
 # Counter NAME of /proc/net/ttp_stats in namespace NS.
 us_stat() {
