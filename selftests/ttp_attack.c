@@ -23,8 +23,12 @@
  *	where -d expects the next byte (answer to a probe), then sends COUNT
  *	RSTs inside its window but not exactly there.  Each deserves a
  *	challenge ACK.
- *   ttp_attack pace -r BYTES_PER_SEC
- *	Copies standard input to standard output at most that fast.
+ *   ttp_attack pace -r BYTES_PER_SEC [-u FILE] [-o COPY]
+ *	Copies standard input to standard output at most that fast, until
+ *	the input ends or, with -u, until FILE exists (checked before each
+ *	block: a transfer that lasts as long as something else does, however
+ *	fast the machine).  -o: every byte written also goes to the file
+ *	COPY, which then holds exactly what was sent.
  *   ttp_attack fuzz -i IFACE -d ADDR -s ADDR -L PORT -p PORT -P PORT
  *		     -n COUNT [-c] [-S SEED]
  *	COUNT hostile segments to host -d from -s (this host): truncated
@@ -315,6 +319,7 @@ struct args {
 	unsigned long rate;		/* -r */
 	unsigned long lport;		/* -L */
 	const char *daddr_str, *iface;	/* -d, -i */
+	const char *until, *copy;	/* -u, -o */
 	int crc;			/* -c */
 	unsigned char given[128];	/* the letters seen */
 };
@@ -400,6 +405,12 @@ static int parse_args(int argc, char **argv, const char *letters,
 			break;
 		case 'i':
 			a->iface = optarg;
+			break;
+		case 'u':
+			a->until = optarg;
+			break;
+		case 'o':
+			a->copy = optarg;
 			break;
 		case 'c':
 			a->crc = 1;
@@ -717,7 +728,7 @@ static int do_inwindow(int argc, char **argv)
 	fd = probe_connection(&a, &t, &s);
 	if (fd < 0)
 		return 1;
-	if (sniff(fd, a.daddr, a.dport, a.saddr, a.sport, 5000, &ans)) {
+	if (sniff(fd, a.daddr, a.dport, a.saddr, a.sport, 60000, &ans)) {
 		fprintf(stderr, "ttp_attack inwindow: no answer to the probe\n");
 		return 1;
 	}
@@ -1140,11 +1151,14 @@ static int do_fuzz(int argc, char **argv)
 	if (parse_args(argc, argv, "i:d:s:L:p:P:n:cS:", &a) ||
 	    need(&a, "fuzz", "idsLpP"))
 		return 2;
-	/* Learn the connection's numbers: the probe draws an ACK. */
+	/*
+	 * Learn the connection's numbers: the probe draws an ACK, and the
+	 * transfer goes on.  60 s at most, for a hung connection only.
+	 */
 	fd = probe_connection(&a, &t, &s);
 	if (fd < 0)
 		return 1;
-	for (j = 0; j < 50 && !(k.seen_srv && k.seen_cli); j++) {
+	for (j = 0; j < 600 && !(k.seen_srv && k.seen_cli); j++) {
 		usleep(100000);
 		fz_track(fd, &a, &k);
 	}
@@ -1193,21 +1207,38 @@ static int do_pace(int argc, char **argv)
 	unsigned long total = 0;
 	struct args a;
 	char buf[4096];
-	ssize_t n;
+	FILE *copy = NULL;
+	ssize_t n = 0;
 
-	if (parse_args(argc, argv, "r:", &a) || need(&a, "pace", "r"))
+	if (parse_args(argc, argv, "r:u:o:", &a) || need(&a, "pace", "r"))
 		return 2;
-	while ((n = read(0, buf, sizeof(buf))) > 0) {
+	if (a.copy) {
+		copy = fopen(a.copy, "w");
+		if (!copy) {
+			perror("ttp_attack pace: -o");
+			return 1;
+		}
+	}
+	while (!(a.until && !access(a.until, F_OK)) &&
+	       (n = read(0, buf, sizeof(buf))) > 0) {
 		double due;
 
 		if (write(1, buf, n) != n) {
 			perror("ttp_attack pace: write");
 			return 1;
 		}
+		if (copy && fwrite(buf, 1, n, copy) != (size_t)n) {
+			perror("ttp_attack pace: -o");
+			return 1;
+		}
 		total += n;
 		due = t0 + (double)total / a.rate - now_s();
 		if (due > 0)
 			usleep(due * 1e6);
+	}
+	if (copy && fclose(copy)) {
+		perror("ttp_attack pace: -o");
+		return 1;
 	}
 	return n < 0 ? 1 : 0;
 }
@@ -1219,7 +1250,7 @@ static int usage(void)
 		"       ttp_attack connect -d ADDR -p PORT [-n MIN] [-w PID] [-b BYTES] [-t SECS]\n"
 		"       ttp_attack blind -d ADDR -p PORT -s ADDR -P PORT [-n COUNT] [-q STEP] [-c] [-S SEED]\n"
 		"       ttp_attack inwindow -i IFACE -d ADDR -p PORT -s ADDR -P PORT -n COUNT [-c]\n"
-		"       ttp_attack pace -r BYTES_PER_SEC\n"
+		"       ttp_attack pace -r BYTES_PER_SEC [-u FILE] [-o COPY]\n"
 		"       ttp_attack fuzz -i IFACE -d ADDR -s ADDR -L PORT -p PORT -P PORT -n COUNT [-c] [-S SEED]\n");
 	return 2;
 }

@@ -100,10 +100,7 @@ slab_kb() { awk '$1 == "Slab:" { print $2 }' /proc/meminfo; }
 serve() {
 	local log=$tmp/srv-$1
 	ip netns exec $S "$xfer" server -p "$1" -c 0 -t 600 >"$log" 2>&1 &
-	for _ in $(seq 50); do
-		grep -q listening "$log" 2>/dev/null && return 0
-		sleep 0.1
-	done
+	ttp_wait_grep "$log" listening && return 0
 	cat "$log"
 	return 1
 }
@@ -118,6 +115,19 @@ sample_sockets() {
 	done
 	echo "$max"
 }
+
+# cookies_flow BEFORE PID: the server sent SYN cookies since the counters
+# saved in BEFORE, or process PID (the flood) has ended.
+cookies_flow() {
+	[ "$(stat_of $S TtpSynCookiesSent)" -gt "$(awk '$1 == "TtpSynCookiesSent" { print $2 }' "$1")" ] ||
+		! kill -0 "$2" 2>/dev/null
+}
+
+# slab_back S0 BACKLOG: the TTP slab holds at most 2 * BACKLOG + 256
+# objects more than S0.
+slab_back() { [ $(($(slab_objs) - $1)) -le $((2 * $2 + 256)) ]; }
+
+no_sockets_in() { [ "$(sockets_of "$1")" -eq 0 ]; }
 
 # 100,000 SYNs from forged addresses fill the listener's SYN queue, and
 # SYN cookies answer the rest without keeping state: a real client still
@@ -141,11 +151,8 @@ t_syn_flood_cookies_keep_listener_open() {
 	fpid=$!
 	# Once the SYN queue is full (cookies flow), the real client connects,
 	# for as long as the flood lasts and 100 times at least.
-	for _ in $(seq 100); do
-		[ "$(stat_of $S TtpSynCookiesSent)" -gt "$(awk '$1 == "TtpSynCookiesSent" { print $2 }' "$b")" ] &&
-			break
-		sleep 0.05
-	done
+	ttp_wait_for $TTP_READY_S cookies_flow "$b" $fpid ||
+		fail "no SYN cookie sent while the flood ran"
 	out=$(ip netns exec $C "$attack" connect -d $SADDR -p 80 -n 100 -w $fpid -t 150)
 	wait $fpid || { cat "$tmp/flood"; fail "the flood failed"; }
 	touch "$tmp/stop"
@@ -154,12 +161,10 @@ t_syn_flood_cookies_keep_listener_open() {
 	stats $S "$a"
 	lost=$(($(softnet_drops) - d0))
 	# Sockets of finished connections (TIME_WAIT of 500 ms, then an RCU
-	# grace period) go within seconds, longer on the debug kernel.
-	for _ in $(seq 40); do
-		s1=$(slab_objs)
-		[ $((s1 - s0)) -le $((2 * backlog + 256)) ] && break
-		sleep 0.5
-	done
+	# grace period) go within seconds, longer on the debug kernel: the
+	# bound below is checked once they had time to (or never did).
+	ttp_wait_for $TTP_READY_S slab_back "$s0" "$backlog" || true
+	s1=$(slab_objs)
 	k1=$(slab_kb)
 	cat "$tmp/flood"
 	echo "$out" | tail -n 5
@@ -210,29 +215,34 @@ t_syn_flood_cookies_keep_listener_open() {
 		fail "the TTP slab grew by $((s1 - s0)) objects"
 	# Closing the listener frees the half-open connections.
 	ip netns pids $S | xargs -r kill
-	for _ in $(seq 50); do
-		[ "$(sockets_of $S)" -eq 0 ] && break
-		sleep 0.2
-	done
-	[ "$(sockets_of $S)" -eq 0 ] || fail "$(sockets_of $S) sockets left after the listener closed"
+	ttp_wait_for $TTP_READY_S no_sockets_in $S ||
+		fail "$(sockets_of $S) sockets left after the listener closed"
 }
 
-# conn_of NS PORT: "LOCALPORT REMOTEPORT" of the connection (open, or
-# closing but not yet in TIME_WAIT) on local port PORT in namespace NS, once
-# there is one (10 s at most).
-conn_of() {
-	local i line
-	for i in $(seq 100); do
-		line=$(ip netns exec "$1" awk -v p="$(printf %04X "$2")" \
-			'NR > 1 && $4 ~ /^0[1458B]$/ && substr($2, 10) == p {
-				print substr($2, 10), substr($3, 10); exit }' /proc/net/ttp)
-		if [ -n "$line" ]; then
-			echo "$((16#${line% *})) $((16#${line#* }))"
-			return 0
-		fi
-		sleep 0.1
+# conn_now NS PORT: "LOCALPORT REMOTEPORT" of the connection (open, or
+# closing but not yet in TIME_WAIT) on local port PORT in namespace NS, if
+# there is one now; conn_of NS PORT: the same, once there is one.
+conn_now() {
+	local line
+	line=$(ip netns exec "$1" awk -v p="$(printf %04X "$2")" \
+		'NR > 1 && $4 ~ /^0[1458B]$/ && substr($2, 10) == p {
+			print substr($2, 10), substr($3, 10); exit }' /proc/net/ttp)
+	[ -n "$line" ] || return 1
+	echo "$((16#${line% *})) $((16#${line#* }))"
+}
+conn_of() { ttp_wait_for $TTP_READY_S conn_now "$@"; }
+
+# counted NS BEFORE COUNTER... -ge N: the counters of NS, summed, grew by at
+# least N since the save BEFORE.
+counted() {
+	local ns=$1 b=$2 sum=0 n
+	shift 2
+	while [ "$1" != -ge ]; do
+		n=$(stat_of "$ns" "$1")
+		sum=$((sum + n - $(awk -v n="$1" '$1 == n { print $2 }' "$b")))
+		shift
 	done
-	return 1
+	[ "$sum" -ge "$2" ]
 }
 
 # An attacker that sees the connection (on the client's link) sends 2,000
@@ -242,9 +252,10 @@ conn_of() {
 # connection is unharmed.
 t_challenge_acks_limited_connection_unharmed() {
 	local b=$tmp/ch-before a=$tmp/ch-after cport t0 secs sent skipped out
-	mkfifo "$tmp/ch-in"
-	ip netns exec $S sh -c "sleep 600 | '$ttpcat' -l 6000 >'$tmp/ch-out'" &
-	sleep 0.5
+	mkfifo "$tmp/ch-in" "$tmp/ch-srv-in"
+	ip netns exec $S "$ttpcat" -l 6000 <"$tmp/ch-srv-in" >"$tmp/ch-out" &
+	exec 4>"$tmp/ch-srv-in"
+	ttp_wait_listen $S 6000 || fail "ttpcat does not listen"
 	ip netns exec $C "$ttpcat" $SADDR 6000 <"$tmp/ch-in" >/dev/null &
 	exec 3>"$tmp/ch-in"
 	cport=$(conn_of $S 6000 | cut -d' ' -f2) || fail "no connection"
@@ -253,8 +264,11 @@ t_challenge_acks_limited_connection_unharmed() {
 	t0=$(date +%s.%N)
 	out=$(ip netns exec $C "$attack" inwindow -i veth-c -d $SADDR -p 6000 \
 		-s $CADDR -P "$cport" -n 2000 -c) || fail "attack failed: $out"
+	# Until every RST sent is answered or held back; the time the limit
+	# is checked against runs until then.
+	ttp_wait_for $TTP_READY_S counted $S "$b" TtpChallengeAcks TtpChallengeAcksSkipped -ge 2000 ||
+		echo "not every RST was answered or held back"
 	secs=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { print int(t1 - t0) + 1 }')
-	sleep 0.2
 	stats $S "$a"
 	echo "$out"
 	sent=$(delta "$b" "$a" TtpChallengeAcks)
@@ -273,15 +287,17 @@ t_challenge_acks_limited_connection_unharmed() {
 	ip netns exec $S sysctl -qw net.ttp.challenge_ack_limit=1000
 	# The connection still carries data.
 	echo "still here" >&3
-	exec 3>&-
-	for _ in $(seq 50); do
-		grep -q "still here" "$tmp/ch-out" && break
-		sleep 0.1
-	done
-	grep -q "still here" "$tmp/ch-out" || fail "the connection no longer carries data"
+	exec 3>&- 4>&-
+	ttp_wait_grep "$tmp/ch-out" "still here" || fail "the connection no longer carries data"
 	ip netns pids $S | xargs -r kill
 	ip netns pids $C | xargs -r kill
 	wait
+}
+
+# rsts_due BEFORE D0: of 2,000 SYNs, each was answered by a RST, held back,
+# or lost before TTP (softnet drops since D0).
+rsts_due() {
+	counted $S "$1" TtpOutRsts TtpOutRstsSkipped -ge $((2000 - ($(softnet_drops) - $2)))
 }
 
 # 2,000 SYNs from forged sources to a port where nobody listens: each is
@@ -294,8 +310,10 @@ t_resets_to_closed_ports_limited() {
 	t0=$(date +%s.%N)
 	ip netns exec $C "$attack" flood -d $SADDR -p 9 -n 2000 -S 2 ||
 		fail "flood failed"
+	# Until every SYN is answered, held back or lost on the way.
+	ttp_wait_for $TTP_READY_S rsts_due "$b" "$d0" ||
+		echo "not every SYN was answered or held back"
 	secs=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { print int(t1 - t0) + 1 }')
-	sleep 0.2
 	stats $S "$a"
 	lost=$(($(softnet_drops) - d0))
 	ip netns exec $S sysctl -qw net.ttp.rst_limit=1000
@@ -311,8 +329,8 @@ t_resets_to_closed_ports_limited() {
 	[ "$skipped" -ge 1 ] || fail "no reset was held back"
 }
 
-# A transfer both ways (4 MiB each, paced to last), verified by SHA-256,
-# while an attacker who knows the ports but not the sequence numbers sends,
+# A transfer both ways (paced, and lasting until the attack has ended,
+# however long that takes), verified byte for byte, while an attacker who knows the ports but not the sequence numbers sends,
 # to each end in the other's name, RSTs, data and SYNs at random sequence
 # and acknowledgment numbers, and RSTs and data swept over the whole
 # sequence space.  Nothing gets in: no RST is accepted, every segment is
@@ -320,17 +338,18 @@ t_resets_to_closed_ports_limited() {
 # in TtpInDupSegs), the data arrives intact.
 t_blind_injection_leaves_transfer_intact() {
 	local bs=$tmp/bl-s0 as=$tmp/bl-s1 bc=$tmp/bl-c0 ac=$tmp/bl-c1
-	local cport pids pidc pas pac n_s n_c d0 lost n step
+	local cport pids pidc pas pac n_s n_c d0 lost n step stop=$tmp/bl-stop
 	local rate=400000
-	# The debug kernel is slow to start the attack: a longer transfer.
+	# The rate sets the load beside the attack, not how long the
+	# transfer lasts: each pacer sends random data (and keeps a copy of
+	# what it sent) until told to stop, once the attack has ended.
 	[ "${TTP_LANE:-}" = debug ] && rate=100000
-	head -c 4194304 /dev/urandom >"$tmp/up"
-	head -c 4194304 /dev/urandom >"$tmp/down"
-	ip netns exec $S sh -c "'$attack' pace -r $rate <'$tmp/down' |
+	trap "touch '$stop'" EXIT
+	ip netns exec $S sh -c "'$attack' pace -r $rate -u '$stop' -o '$tmp/down' </dev/urandom |
 		'$ttpcat' -l 6100 >'$tmp/up.got'" &
 	pids=$!
-	sleep 0.5
-	ip netns exec $C sh -c "'$attack' pace -r $rate <'$tmp/up' |
+	ttp_wait_listen $S 6100 || fail "the server does not listen"
+	ip netns exec $C sh -c "'$attack' pace -r $rate -u '$stop' -o '$tmp/up' </dev/urandom |
 		'$ttpcat' $SADDR 6100 >'$tmp/down.got'" &
 	pidc=$!
 	cport=$(conn_of $S 6100 | cut -d' ' -f2) || fail "no connection"
@@ -349,10 +368,12 @@ t_blind_injection_leaves_transfer_intact() {
 	wait $pas || { cat "$tmp/bl-out-s"; fail "the attack on the server failed"; }
 	wait $pac || { cat "$tmp/bl-out-c"; fail "the attack on the client failed"; }
 	cat "$tmp/bl-out-s" "$tmp/bl-out-c"
-	# The attack must have hit a live connection.
-	conn_of $S 6100 >/dev/null || fail "the transfer ended before the attack"
+	# The attack hit a live connection, which is still there.
+	conn_now $S 6100 >/dev/null || fail "the connection did not survive the attack"
+	touch "$stop"
 	wait $pids || fail "the server's ttpcat failed"
 	wait $pidc || fail "the client's ttpcat failed"
+	echo "moved $(stat -c %s "$tmp/up") bytes up, $(stat -c %s "$tmp/down") down"
 	stats $S "$as"
 	stats $C "$ac"
 	lost=$(($(softnet_drops) - d0))
@@ -401,8 +422,23 @@ t_blind_injection_leaves_transfer_intact() {
 # expect_of FILE NAME: the number NAME=... on the "expect" line of a fuzz run.
 expect_of() { sed -n "s/^fuzz: expect.* $2=\([0-9]*\).*/\1/p" "$1"; }
 
+# fz_counted BEFORE FUZZ_OUTPUT D0: the server counted every segment the
+# fuzzer sent where it belongs (header, version and checksum errors, closed
+# ports, the connection), less those lost before TTP (softnet drops since
+# D0).
+fz_counted() {
+	local lost=$(($(softnet_drops) - $3)) n want
+	for n in hdr:TtpInHdrErrors version:TtpInVersionErrors csum:TtpInCsumErrors \
+		closed:TtpInNoPorts; do
+		want=$(expect_of "$2" "${n%%:*}")
+		counted $S "$1" "${n#*:}" -ge $((want - lost)) || return 1
+	done
+	counted $S "$1" TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops \
+		-ge $(($(expect_of "$2" conn) - lost))
+}
+
 # 200,000 hostile segments at the server from the client's host, during a
-# transfer (2 MiB, paced to outlast them, compared whole): truncated
+# transfer (paced, lasting until the fuzzing has ended, compared whole): truncated
 # headers, versions, header lengths and checksums that lie, malformed and
 # bogus options, every flag combination, garbage with a correct checksum,
 # at closed ports, at a listener and at the transfer's connection, whose
@@ -414,15 +450,15 @@ expect_of() { sed -n "s/^fuzz: expect.* $2=\([0-9]*\).*/\1/p" "$1"; }
 # (vm-run checks its log).
 t_wire_fuzz_200000_segments() {
 	local b=$tmp/fz-before a=$tmp/fz-after f=$tmp/fz-out cport spid cpid
-	local d0 lost n want got backlog start
+	local d0 lost n want got backlog start stop=$tmp/fz-stop
 	backlog=$(ip netns exec $S sysctl -n net.ttp.max_syn_backlog)
-	head -c 2097152 /dev/urandom >"$tmp/fz-data"
+	trap "touch '$stop'" EXIT
 	ip netns exec $S sh -c "'$ttpcat' -l 6200 </dev/null >'$tmp/fz-got'" &
 	spid=$!
-	sleep 0.5
+	ttp_wait_listen $S 6200 || fail "the server does not listen"
 	local rate=150000
 	[ "${TTP_LANE:-}" = debug ] && rate=40000
-	ip netns exec $C sh -c "'$attack' pace -r $rate <'$tmp/fz-data' |
+	ip netns exec $C sh -c "'$attack' pace -r $rate -u '$stop' -o '$tmp/fz-data' </dev/urandom |
 		'$ttpcat' $SADDR 6200 >/dev/null" &
 	cpid=$!
 	cport=$(conn_of $S 6200 | cut -d' ' -f2) || fail "no connection"
@@ -442,7 +478,10 @@ t_wire_fuzz_200000_segments() {
 	ip netns exec $C "$attack" fuzz -i veth-c -d $SADDR -s $CADDR -L 6300 \
 		-p 6200 -P "$cport" -n "$(ttp_volume 200000)" -c -S "$seed" >"$f" 2>&1 ||
 		{ cat "$f"; fail "the fuzzer failed"; }
-	sleep 0.5
+	# Until every segment sent is counted where it should be (or lost on
+	# the way); the checks below then say what is missing.
+	ttp_wait_for $TTP_READY_S fz_counted "$b" "$f" "$d0" ||
+		echo "not every segment was counted"
 	stats $S "$a"
 	lost=$(($(softnet_drops) - d0))
 	cat "$f"
@@ -454,9 +493,9 @@ t_wire_fuzz_200000_segments() {
 		TtpEstabResets TtpListenDrops; do
 		echo "  $n +$(delta "$b" "$a" $n)"
 	done
-	# The fuzzing must have hit a live connection.
-	[ "$(conn_of $S 6200 | cut -d' ' -f2)" = "$cport" ] ||
-		fail "the transfer ended before the fuzzing did"
+	# The fuzzing hit a live connection, which is still there.
+	[ "$(conn_now $S 6200 | cut -d' ' -f2)" = "$cport" ] ||
+		fail "the connection did not survive the fuzzing"
 	# Errors found before any socket is looked for: exactly those sent
 	# (less any packet lost on the way).
 	for n in hdr:TtpInHdrErrors version:TtpInVersionErrors csum:TtpInCsumErrors; do
@@ -477,12 +516,13 @@ t_wire_fuzz_200000_segments() {
 	[ "$got" -ge $((want - lost)) ] ||
 		fail "$got rejected at the connection, for $want segments sent to it"
 	[ "$(delta "$b" "$a" TtpEstabResets)" -eq 0 ] || fail "a connection was reset"
+	touch "$stop"
 	wait $cpid || fail "the client's ttpcat failed"
 	wait $spid || fail "the server's ttpcat failed"
 	cmp -s "$tmp/fz-data" "$tmp/fz-got" ||
 		fail "the transfer arrived damaged: $(sha256sum <"$tmp/fz-data" | cut -c1-16) sent," \
 			"$(sha256sum <"$tmp/fz-got" | cut -c1-16) received"
-	echo "SHA-256 $(sha256sum <"$tmp/fz-data" | cut -c1-16)... as sent"
+	echo "SHA-256 $(sha256sum <"$tmp/fz-data" | cut -c1-16)... as sent ($(stat -c %s "$tmp/fz-data") bytes)"
 	# The listener still serves, and holds a bounded number of sockets.
 	ip netns exec $C "$attack" connect -d $SADDR -p 6300 -n 5 -t 60 ||
 		fail "the listener no longer serves"
