@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 #
-# ttpstat against real sockets: a ttpcat server stopped (SIGSTOP) while a
-# client sends it 20,000 bytes, so that they wait in its receive queue.
+# ttpstat against real sockets: a ttpcat server stopped (SIGSTOP) once it
+# has accepted, before a client sends it 20,000 bytes, so that they wait in
+# its receive queue.
 # ttpstat must list the listener and the connection with their addresses,
 # state and queue, the owning process (-p) and inode (-e), the internals of
 # the connection (-i), and the namespace's counters (-s).
@@ -14,19 +15,28 @@ cat=$US/ttpcat
 stat=$US/ttpstat
 srv= cli=
 
+# accepted: the server's connection on port 9100 has been accepted (it has
+# an inode: a process holds it).
+accepted() {
+	ip netns exec $S awk 'NR > 1 && $4 == "01" && substr($2, 9) == ":238C" && $10 != 0 { f = 1 }
+		END { exit !f }' /proc/net/ttp
+}
+
+# The server accepts the connection and is stopped; only then does the
+# client send, so that the bytes wait in the server's receive queue however
+# slow the machine.  The FIFOs keep both standard inputs open.
 start() {
-	sleep 300 | ip netns exec $S "$cat" -l 9100 >/dev/null &
+	mkfifo "$TMP/srv-in" "$TMP/cli-in"
+	ip netns exec $S "$cat" -l 9100 <"$TMP/srv-in" >/dev/null &
 	srv=$!
+	exec 3>"$TMP/srv-in"
 	us_wait_listen $S 9100 || return 1
-	{ sleep 1; head -c 20000 /dev/zero; sleep 300; } |
-		ip netns exec $C "$cat" $SADDR 9100 >/dev/null &
+	ip netns exec $C "$cat" $SADDR 9100 <"$TMP/cli-in" >/dev/null &
 	cli=$!
-	local i
-	for i in $(seq 100); do
-		ip netns exec $S "$stat" -H | grep -q ESTABLISHED && break
-		sleep 0.1
-	done
+	exec 4>"$TMP/cli-in"
+	ttp_wait_for $TTP_READY_S accepted || { echo "the server did not accept"; return 1; }
 	kill -STOP $srv
+	head -c 20000 /dev/zero >&4
 }
 
 t_listener_with_l() {
@@ -38,10 +48,12 @@ t_listener_with_l() {
 }
 
 t_connection_with_receive_queue() {
-	local out i
-	for i in $(seq 100); do
+	local out end=$((SECONDS + TTP_READY_S))
+	# Until the 20,000 bytes have arrived.
+	while :; do
 		out=$("$stat" -N $S)
 		echo "$out" | grep -qE "^ESTABLISHED +20000 +0 +$SADDR:9100 +$CADDR:[0-9]+ *$" && break
+		[ $SECONDS -lt $end ] || break
 		sleep 0.1
 	done
 	echo "$out"
