@@ -16,13 +16,17 @@
  * name not found), 2 bad arguments, 3 TTP unavailable (ttp.ko not loaded).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include <ttp.h>
 
@@ -89,77 +93,166 @@ static void print_conn(int fd)
 			info.ttpi_options & TTPI_OPT_SACK ? "on" : "off");
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
+/*
+ * A buffer of one direction: bytes [off, len) wait to be written; a read
+ * appends at len while there is room.
+ */
+struct xbuf {
+	char data[65536];
+	size_t off, len;
+};
 
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= w;
-	}
-	return 0;
+static size_t xbuf_room(const struct xbuf *b)
+{
+	return sizeof(b->data) - b->len;
 }
+
+/* Read from fd into b: the bytes read, 0 at the end, -1 with errno. */
+static ssize_t xbuf_fill(int fd, struct xbuf *b)
+{
+	return read(fd, b->data + b->len, xbuf_room(b));
+}
+
+/* Write at most max bytes of b to fd: the bytes written, or -1 with errno. */
+static ssize_t xbuf_drain(int fd, struct xbuf *b, size_t max)
+{
+	size_t n = b->len - b->off;
+	ssize_t w;
+
+	w = write(fd, b->data + b->off, n < max ? n : max);
+	if (w > 0) {
+		b->off += w;
+		if (b->off == b->len)
+			b->off = b->len = 0;
+	}
+	return w;
+}
+
+static int again(void)
+{
+	return errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK;
+}
+
+/* The socket's pending error (SO_ERROR), or 0. */
+static int sock_error(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
+		return errno;
+	return err;
+}
+
+enum { P_IN, P_OUT, P_SOCK };
 
 /*
  * Copy both ways until both directions have finished: our input reached
- * its end (then we half-close) and the peer half-closed.  0 or -1.
+ * its end, all of it was sent and we half-closed; and the peer half-closed
+ * and all it sent was written out.  0 or -1.
+ *
+ * No call blocks while another direction could progress (OpenBSD nc's
+ * readwrite()): the socket is non-blocking, and each direction has one
+ * fixed buffer, so poll() waits for standard input only while its buffer
+ * has room, for the socket's POLLOUT only while that buffer holds data,
+ * for the socket's POLLIN only while the other buffer has room and for
+ * standard output's POLLOUT only while it holds data.  A peer that does
+ * not read while it sends, or a slow reader of our output, stops one
+ * direction for as long as it lasts, never the other.  Standard input and
+ * output keep their blocking mode (it belongs to a file description other
+ * processes may share): a read after POLLIN does not block, and a write to
+ * a pipe after POLLOUT does not either when it is at most PIPE_BUF bytes.
  */
 static int pump(int fd)
 {
-	struct pollfd p[2] = { { .fd = 0, .events = POLLIN },
-			       { .fd = fd, .events = POLLIN } };
-	static char buf[65536];
-	int in_open = 1, sock_open = 1;
+	static struct xbuf tx, rx;	/* stdin -> socket, socket -> stdout */
+	struct pollfd p[3] = {
+		[P_IN] = { .fd = 0, .events = POLLIN },
+		[P_OUT] = { .fd = 1, .events = POLLOUT },
+		[P_SOCK] = { .fd = fd },
+	};
+	int in_open = 1, sent_all = 0, sock_open = 1, fl;
+	size_t out_max = SIZE_MAX;
+	struct stat st;
+	ssize_t n;
 
-	while (in_open || sock_open) {
-		ssize_t n;
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK)) {
+		fprintf(stderr, "%s: non-blocking socket: %s\n", prog,
+			strerror(errno));
+		return -1;
+	}
+	if (!fstat(1, &st) && S_ISFIFO(st.st_mode))
+		out_max = PIPE_BUF;
+	tx.off = tx.len = rx.off = rx.len = 0;
 
-		p[0].fd = in_open ? 0 : -1;
-		p[1].fd = sock_open ? fd : -1;
-		if (poll(p, 2, -1) < 0) {
+	for (;;) {
+		if (!in_open && !sent_all && !tx.len) {
+			shutdown(fd, SHUT_WR);	/* the end of our input */
+			sent_all = 1;
+		}
+		if (sent_all && !sock_open && !rx.len)
+			return 0;
+		p[P_IN].fd = in_open && xbuf_room(&tx) ? 0 : -1;
+		p[P_OUT].fd = rx.len ? 1 : -1;
+		p[P_SOCK].events = (sock_open && xbuf_room(&rx) ? POLLIN : 0) |
+				   (tx.len ? POLLOUT : 0);
+		/* Nothing to do with it: no POLLHUP to wake for either. */
+		p[P_SOCK].fd = p[P_SOCK].events ? fd : -1;
+		if (poll(p, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
+			fprintf(stderr, "%s: poll: %s\n", prog,
+				strerror(errno));
 			return -1;
 		}
-		if (p[0].revents) {
-			n = read(0, buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				in_open = 0;
-				shutdown(fd, SHUT_WR);
-			} else if (write_all(fd, buf, n)) {
+
+		if (p[P_SOCK].revents & POLLERR) {
+			int err = sock_error(fd);
+
+			if (err) {
+				fprintf(stderr, "%s: connection: %s\n", prog,
+					strerror(err));
+				return -1;
+			}
+			/* Taken by now: the calls below see what is left. */
+		}
+		if (p[P_SOCK].revents & (POLLIN | POLLHUP | POLLERR) &&
+		    p[P_SOCK].events & POLLIN) {
+			n = xbuf_fill(fd, &rx);
+			if (n > 0) {
+				rx.len += n;
+			} else if (n == 0) {
+				sock_open = 0;	/* the peer finished */
+			} else if (!again()) {
+				fprintf(stderr, "%s: receive: %s\n", prog,
+					strerror(errno));
+				return -1;
+			}
+		}
+		if (p[P_SOCK].revents & (POLLOUT | POLLHUP | POLLERR) &&
+		    p[P_SOCK].events & POLLOUT) {
+			if (xbuf_drain(fd, &tx, SIZE_MAX) < 0 && !again()) {
 				fprintf(stderr, "%s: send: %s\n", prog,
 					strerror(errno));
 				return -1;
 			}
 		}
-		if (p[1].revents) {
-			n = read(fd, buf, sizeof(buf));
-			if (n < 0) {
-				if (errno == EINTR)
-					continue;
-				fprintf(stderr, "%s: receive: %s\n", prog,
-					strerror(errno));
-				return -1;
-			}
-			if (n == 0) {
-				sock_open = 0;	/* the peer finished */
-				continue;
-			}
-			if (write_all(1, buf, n)) {
+		if (p[P_IN].revents) {
+			n = xbuf_fill(0, &tx);
+			if (n > 0)
+				tx.len += n;
+			else if (n == 0 || !again())
+				in_open = 0;	/* an error ends the input too */
+		}
+		if (p[P_OUT].revents) {
+			if (xbuf_drain(1, &rx, out_max) < 0 && !again()) {
 				fprintf(stderr, "%s: standard output: %s\n",
 					prog, strerror(errno));
 				return -1;
 			}
 		}
 	}
-	return 0;
 }
 
 static int no_ttp(const char *what)
