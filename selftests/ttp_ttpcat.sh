@@ -3,7 +3,8 @@
 #
 # ttpcat between two hosts (network namespaces over veth): random data
 # verified by SHA-256 in both directions, half-close, -k serving clients one
-# after another, -v showing the negotiated parameters, exit statuses.
+# after another, -v showing the negotiated parameters, exit statuses; both
+# ends sending at once more than the sockets hold, and a reset reported.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 . ./userspace_lib.sh
@@ -37,6 +38,85 @@ t_half_close_then_server_to_client_sha256() {
 	[ "$(cat "$TMP/hello.got")" = hello ] || fail "server read '$(cat "$TMP/hello.got")'"
 	[ "$(sha "$TMP/down")" = "$(sha "$TMP/down.got")" ] ||
 		fail "received $(stat -c %s "$TMP/down.got") of 3145728 bytes, digests differ"
+}
+
+# Both ends send at once, each far more than the two sockets of the
+# connection buffer together.  A ttpcat that blocks in write() to the
+# socket stops reading it: once both receive windows are full, both block
+# for good (issue 13).  The sockets get buffers of 16 KiB (the default of
+# net.core.[rw]mem_default, global, for this test only), so that one
+# direction holds at most about 52 KiB (the send buffer and a segment, the
+# receive queue's twice its buffer and a segment): less than one write of
+# 64 KiB, so that a tool that blocks in write() deadlocks at its first
+# whatever the timing.  The transfer waits for nothing but its data; the
+# timeout, far longer than it takes, only turns a deadlock into a failure
+# before the program's own limit.
+t_both_ways_at_once_no_deadlock() {
+	local rmem wmem buf=16384 bytes lim=240 srv cli rs=0 rc=0
+	rmem=$(cat /proc/sys/net/core/rmem_default)
+	wmem=$(cat /proc/sys/net/core/wmem_default)
+	# shellcheck disable=SC2064
+	trap "sysctl -qw net.core.rmem_default=$rmem net.core.wmem_default=$wmem" EXIT
+	sysctl -qw net.core.rmem_default=$buf net.core.wmem_default=$buf
+	bytes=$((8 << 20))
+	# About 6 ms a segment on the debug lane: less data, still 32 times
+	# what the sockets hold.
+	if [ "${TTP_LANE:-}" = debug ]; then
+		bytes=$((1 << 20))
+		lim=480
+	fi
+	echo "$bytes bytes each way, socket buffers of $buf bytes"
+	head -c "$bytes" /dev/urandom >"$TMP/c2s"
+	head -c "$bytes" /dev/urandom >"$TMP/s2c"
+	timeout $lim ip netns exec $S "$cat" -l 9005 <"$TMP/s2c" >"$TMP/c2s.got" &
+	srv=$!
+	us_wait_listen $S 9005
+	timeout $lim ip netns exec $C "$cat" $SADDR 9005 <"$TMP/c2s" >"$TMP/s2c.got" &
+	cli=$!
+	wait $cli || rc=$?
+	wait $srv || rs=$?
+	echo "client exited $rc, received $(stat -c %s "$TMP/s2c.got") bytes;" \
+		"server exited $rs, received $(stat -c %s "$TMP/c2s.got") bytes"
+	[ $rc -ne 124 ] && [ $rs -ne 124 ] ||
+		fail "still running after $lim s: deadlocked"
+	[ $rc -eq 0 ] || fail "the client exited $rc"
+	[ $rs -eq 0 ] || fail "the server exited $rs"
+	cmp "$TMP/c2s" "$TMP/c2s.got" || fail "the server received other data"
+	cmp "$TMP/s2c" "$TMP/s2c.got" || fail "the client received other data"
+}
+
+# A peer that goes with data unread resets the connection (RST): the
+# sender, waiting for room to send, reports the socket's error and exits 1.
+t_reset_by_peer_reported_exit_1() {
+	local srv cli rc=0
+	ip netns exec $S "$cat" -v -l 9006 </dev/null >/dev/null 2>"$TMP/rst.srv" &
+	srv=$!
+	us_wait_listen $S 9006
+	# The timeout only so that a client that never notices fails.
+	timeout 300 ip netns exec $C "$cat" $SADDR 9006 </dev/zero >/dev/null \
+		2>"$TMP/rst.err" &
+	cli=$!
+	until grep -q connected "$TMP/rst.srv"; do
+		kill -0 $cli 2>/dev/null || fail "the client ended: $(cat "$TMP/rst.err")"
+		sleep 0.1
+	done
+	kill -STOP $srv
+	# Data waits in the stopped server's receive queue (rx_queue, hex; the
+	# connection is in FIN_WAIT2, as the server's input ended at once).
+	until ip netns exec $S awk 'NR > 1 && $4 != "0A" {
+			split($5, q, ":"); if (q[2] != "00000000") f = 1 }
+			END { exit !f }' /proc/net/ttp; do
+		kill -0 $cli 2>/dev/null || fail "the client ended: $(cat "$TMP/rst.err")"
+		sleep 0.1
+	done
+	kill -KILL $srv
+	wait $srv 2>/dev/null || true
+	wait $cli || rc=$?
+	cat "$TMP/rst.err"
+	[ $rc -ne 124 ] || fail "the client did not notice the reset"
+	[ $rc -eq 1 ] || fail "exit status $rc, not 1"
+	grep -qE '^ttpcat: (connection|send|receive): Connection reset by peer$' \
+		"$TMP/rst.err" || fail "no message of the reset"
 }
 
 t_keep_open_serves_three_clients() {
@@ -91,10 +171,12 @@ t_port_in_use_exits_1() {
 
 us_require ttpcat
 trap us_cleanup EXIT
-ttp_plan 6
+ttp_plan 8
 us_setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 ttp_run client_to_server_4mib_sha256 t_client_to_server_4mib_sha256
 ttp_run half_close_then_server_to_client_sha256 t_half_close_then_server_to_client_sha256
+ttp_run both_ways_at_once_no_deadlock t_both_ways_at_once_no_deadlock
+ttp_run reset_by_peer_reported_exit_1 t_reset_by_peer_reported_exit_1
 ttp_run keep_open_serves_three_clients t_keep_open_serves_three_clients
 ttp_run verbose_shows_addresses_and_negotiation t_verbose_shows_addresses_and_negotiation
 ttp_run refused_connection_exits_1 t_refused_connection_exits_1
