@@ -28,10 +28,11 @@
 #       acknowledged, which one ACK does.  SACK on, then off.
 #   link_down_both_ways_transfer_completes   ttp_bulk both ways at once
 #       over a link with 20 ms of delay each way, both writers blocked in
-#       write().  The link fails one way first (the server's packets are
-#       dropped: the client's data still arrives, its ACKs do not), and
-#       once the client's timer has expired, the other way too, until both
-#       sides' timers expired STALL_TIMEOUTS times.  The bound is checked
+#       write().  As soon as the client has written, the link fails one
+#       way (the server's packets are dropped: the client's data still
+#       arrives, its ACKs do not), and once the client's timer has
+#       expired, the other way too, until both sides' timers expired
+#       STALL_TIMEOUTS times.  The bound is checked
 #       on each side at the first sight of progress after the link is back
 #       (its count of expiries back to 0); every byte must then arrive,
 #       verified.  ttp_volume(4) MiB each way.
@@ -223,9 +224,10 @@ writers() {
 	echo $n
 }
 
-both_flowing() { # PORT
-	conn $SPID "$1" && [ "${K[tx_queue]}" -ge 16384 ] &&
-		conn $CPID "$1" && [ "${K[tx_queue]}" -ge 16384 ]
+# The client has written, and is in no loss recovery (a timeout that an
+# overloaded machine may cause would have sent its data again).
+client_sending() { # PORT
+	conn $CPID "$1" && [ "${K[tx_queue]}" -ge 16384 ] && [ "${K[ca]}" = 0 ]
 }
 
 t_link_down() {
@@ -240,17 +242,17 @@ t_link_down() {
 	ip netns exec $C "$bulk" client -a $SADDR -p $port -u $bytes -d $bytes \
 		>$tmp/bc 2>&1 &
 	cpid=$!
-	until_ok 120 "both ways under way" both_flowing $port
-	declare -A r0
-	for who in S C; do
-		pid=${who}PID
-		conn ${!pid} $port
-		r0[$who]=${K[rto]}
-	done
-	# The server's packets are dropped first: the client's data still
-	# arrives, its ACKs do not.  Once the client's timer has expired, it
+	# As soon as the client has written (long before it could have sent
+	# 1 MiB), the server's packets are dropped: the client's data still
+	# arrives (its header too, so the server starts sending, into the
+	# void), its ACKs do not.  Once the client's timer has expired, it
 	# sent all it could; then the client's packets are dropped too.
+	until_ok 120 "the client writing" client_sending $port
+	declare -A r0
+	r0[C]=${K[rto]}
 	netem_on $S delay 20ms loss 100%
+	until_ok 60 "the server's connection" conn $SPID $port
+	r0[S]=${K[rto]}
 	until_ok 300 "the client's first expiry" conn_timeouts_ge $CPID $port 1
 	netem_on $C delay 20ms loss 100%
 	until_ok 600 "$STALL_TIMEOUTS expiries on both sides" eval \
