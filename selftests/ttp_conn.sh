@@ -48,10 +48,7 @@ stat_of() { # NS COUNTER
 serve() {
 	local log=/tmp/ttp-srv-$1.$$
 	ip netns exec $S "$xfer" server -p "$1" -c "$2" -t 900 >"$log" 2>&1 &
-	for _ in $(seq 50); do
-		grep -q listening "$log" 2>/dev/null && return 0
-		sleep 0.1
-	done
+	ttp_wait_grep "$log" listening && return 0
 	cat "$log"
 	return 1
 }
@@ -125,13 +122,15 @@ t_connect_to_closed_port_is_refused() {
 	[ "$(stat_of $S TtpOutRsts)" -gt "$before" ] || fail "no RST counted"
 }
 
+no_sockets() { [ "$(ip netns exec "$1" awk 'NR > 1' /proc/net/ttp | wc -l)" = 0 ]; } # NS
+
+# counter_at_least NS COUNTER N
+counter_at_least() { [ "$(stat_of "$1" "$2")" -ge "$3" ]; }
+
 t_ephemeral_ports_from_sysctl_range() {
 	# Ports of earlier tests' connections are held until TIME_WAIT ends.
-	local i
-	for i in $(seq 50); do
-		[ "$(ip netns exec $C awk 'NR > 1' /proc/net/ttp | wc -l)" = 0 ] && break
-		sleep 0.1
-	done
+	ttp_wait_for $TTP_READY_S no_sockets $C ||
+		fail "sockets of earlier tests left: $(ip netns exec $C cat /proc/net/ttp)"
 	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="40000 40009"
 	serve 7100 10 || fail "server did not start"
 	ip netns exec $C "$xfer" client -a $SADDR -p 7100 -n 10 -s 1000 ||
@@ -150,7 +149,7 @@ s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)
 for i in range(20):
     seg = bytes([0x1f, 0x40, 0x1b, 0x58, 1, 2, 3, 4, 0, 0, 0, 0, 0x15, 0x02, 0xff, 0xff, 0xde, 0xad, 0, 0])
     s.sendto(seg, ("'$SADDR'", 0))'
-	sleep 0.5
+	ttp_wait_for $TTP_READY_S counter_at_least $S TtpInCsumErrors $((before + 20)) || true
 	after=$(stat_of $S TtpInCsumErrors)
 	[ "$after" -ge $((before + 20)) ] || fail "TtpInCsumErrors went from $before to $after"
 }
@@ -158,12 +157,9 @@ for i in range(20):
 t_unload_after_connections_close() {
 	[ -n "${TTP_KO:-}" ] || skip "TTP_KO is not set"
 	cleanup
-	sleep 1	# TIME_WAIT of 500 ms
-	local i
-	for i in $(seq 50); do
-		rmmod ttp 2>/dev/null && break
-		sleep 0.2
-	done
+	# Until the last sockets are gone (TIME_WAIT of 500 ms, sockets freed
+	# after an RCU grace period).
+	ttp_wait_for $TTP_READY_S rmmod ttp 2>/dev/null || true
 	if grep -qw '^ttp' /proc/modules; then
 		grep TTP /proc/net/protocols
 		fail "ttp could not be unloaded: $(grep -w '^ttp' /proc/modules)"
