@@ -205,11 +205,22 @@ def check(cond, what):
         raise Fail(what)
 
 
+def wait_until(cond, secs=120):
+    """Poll cond until it holds; whether it did.  The cap only ends a
+    hung test: what is waited for comes as soon as the kernel gets to it."""
+    end = time.monotonic() + secs
+    while not cond():
+        if time.monotonic() > end:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def counted(name, fn, n=1):
     """Run fn and check that counter `name` grew by at least n."""
     before = stats()[name]
     fn()
-    time.sleep(0.2)
+    wait_until(lambda: stats()[name] >= before + n)
     after = stats()[name]
     check(after >= before + n, "%s went from %d to %d" % (name, before, after))
 
@@ -411,7 +422,9 @@ def t_half_open_connections_bounded_by_max_syn_backlog():
         with sysctl("max_syn_backlog", 4), sysctl("syncookies", 0):
             before = stats()
             flood_syns(4700, 10)
-            time.sleep(0.5)
+            # Until each SYN is a half-open connection or a drop.
+            wait_until(lambda: sockets_in_state(3, 4700) +
+                       stats()["TtpListenDrops"] - before["TtpListenDrops"] >= 10)
             after = stats()
         drops = after["TtpListenDrops"] - before["TtpListenDrops"]
         cookies = after["TtpSynCookiesSent"] - before["TtpSynCookiesSent"]
@@ -423,7 +436,7 @@ def t_half_open_connections_bounded_by_max_syn_backlog():
         lst.close()
         os.system("ip route del blackhole 10.99.0.0/24")
     # Closing the listener resets and frees its half-open children.
-    time.sleep(0.2)
+    wait_until(lambda: sockets_in_state(3, 4700) == 0)
     check(sockets_in_state(3, 4700) == 0, "half-open children outlived "
           "their listener")
 
@@ -456,7 +469,9 @@ def t_syn_cookies_answer_when_syn_queue_full():
         with sysctl("max_syn_backlog", 4):
             before = stats()
             flood_syns(4710, 10)
-            time.sleep(0.5)
+            # Until each SYN is a half-open connection or a cookie.
+            wait_until(lambda: sockets_in_state(3, 4710) +
+                       stats()["TtpSynCookiesSent"] - before["TtpSynCookiesSent"] >= 10)
             mid = stats()
             waiting = sockets_in_state(3, 4710)
             c = ttp_connect(4710)
