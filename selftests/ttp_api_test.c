@@ -769,10 +769,13 @@ TEST(listen_backlog_holds_backlog_plus_one_until_accept_makes_room)
 	enum { BACKLOG = 2, N = BACKLOG + 3 };
 	struct sockaddr_ttp to;
 	int l, c[N], a[N], i, n;
+	long timeouts, end;
 
 	setup_netns(_metadata);
 	/* Refused SYNs are sent again soon: 100, 200, 400 ms... */
 	ASSERT_EQ(0, ttp_sysctl_write("rto_initial_ms", "100"));
+	timeouts = ttp_stat("TtpTimeouts");
+	ASSERT_LE(0, timeouts);
 	l = ttp_listen_on("127.0.0.1", 0, BACKLOG);
 	ASSERT_LE(0, l);
 	to = ttp_addr("127.0.0.1", ttp_local_port(l));
@@ -788,8 +791,15 @@ TEST(listen_backlog_holds_backlog_plus_one_until_accept_makes_room)
 				  ttp_wait_state(c[i], TTP_ESTABLISHED, 2000))
 				TH_LOG("connection %d of backlog %d", i, BACKLOG);
 	}
-	/* Long enough for the SYNs of the others to be sent again. */
-	usleep(500 * 1000);
+	/*
+	 * Until the SYNs of the others were sent again, twice each (their
+	 * retransmission timer counts in this namespace's TtpTimeouts).
+	 */
+	end = ttp_now_ms() + 60000;
+	while (ttp_stat("TtpTimeouts") < timeouts + 2 * (N - BACKLOG - 1) &&
+	       ttp_now_ms() < end)
+		usleep(10 * 1000);
+	EXPECT_LE(timeouts + 2 * (N - BACKLOG - 1), ttp_stat("TtpTimeouts"));
 	for (i = BACKLOG + 1; i < N; i++) {
 		EXPECT_EQ(TTP_SYN_SENT, ttp_state(c[i]))
 			TH_LOG("connection %d established beyond backlog %d",
@@ -1004,17 +1014,22 @@ TEST(recv_msg_waitall_waits_for_the_full_length)
 {
 	char buf[3000];
 	long long t0, ms;
-	int l, c, a, status;
+	int l, c, a, status, go[2];
 	pid_t pid;
 
 	setup_netns(_metadata);
 	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, pipe(go));
 	pid = fork();
 	ASSERT_LE(0, pid);
 	if (pid == 0) {
 		char chunk[1000];
 		int i;
 
+		/* The first chunk leaves once the clock runs, not before. */
+		close(go[1]);
+		if (read(go[0], chunk, 1) != 1)
+			_exit(1);
 		memset(chunk, 'w', sizeof(chunk));
 		for (i = 0; i < 3; i++) {
 			if (send(c, chunk, sizeof(chunk), 0) != sizeof(chunk))
@@ -1023,7 +1038,10 @@ TEST(recv_msg_waitall_waits_for_the_full_length)
 		}
 		_exit(0);
 	}
+	close(go[0]);
 	t0 = ttp_now_ms();
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	close(go[1]);
 	EXPECT_EQ((ssize_t)sizeof(buf), recv(a, buf, sizeof(buf), MSG_WAITALL));
 	ms = ttp_now_ms() - t0;
 	/* The third chunk leaves 300 ms after the first. */
@@ -1167,24 +1185,23 @@ TEST(so_sndtimeo_makes_send_fail_with_eagain_when_the_peer_does_not_read)
 	setup_netns(_metadata);
 	make_conn(_metadata, &l, &c, &a);
 	ASSERT_EQ(0, setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)));
-	/* Fill the peer's window and our send buffer; the last send waits. */
+	/*
+	 * Fill the peer's window and our send buffer.  A send that waited
+	 * out the timeout after taking some bytes returns them (a partial
+	 * send); while acknowledgments still free room, however slowly they
+	 * come, the next takes more.  Once nothing moves, a send waits out
+	 * the timeout with nothing and fails.
+	 */
 	for (i = 0; i < 1000; i++) {
 		t0 = ttp_now_ms();
 		n = send(c, buf, sizeof(buf), 0);
-		if (n < (ssize_t)sizeof(buf))
+		ms = ttp_now_ms() - t0;
+		if (n < 0)
 			break;
 		total += n;
 	}
-	ms = ttp_now_ms() - t0;
 	ASSERT_GT(1000, i) TH_LOG("%zu bytes sent and never blocked", total);
-	if (n < 0) {
-		EXPECT_EQ(EAGAIN, errno);
-	} else {
-		/* A partial send, then the next one times out with nothing. */
-		t0 = ttp_now_ms();
-		EXPECT_ERRNO(EAGAIN, (int)send(c, buf, sizeof(buf), 0));
-		ms = ttp_now_ms() - t0;
-	}
+	EXPECT_EQ(EAGAIN, errno);
 	EXPECT_LE(250, ms);
 	EXPECT_GE(3000, ms);
 	close(a);
@@ -1750,6 +1767,7 @@ TEST(csum_algo_reads_back_preference_then_negotiated_choice)
 TEST(data_sent_before_accept_is_delivered_after_it)
 {
 	static unsigned char out[20000], in[20000];
+	long long end;
 	int l, c, a;
 
 	setup_netns(_metadata);
@@ -1759,7 +1777,11 @@ TEST(data_sent_before_accept_is_delivered_after_it)
 	ASSERT_LE(0, c);
 	fill_pattern(out, sizeof(out), 7);
 	ASSERT_EQ((ssize_t)sizeof(out), send(c, out, sizeof(out), 0));
-	usleep(300 * 1000);
+	/* Accepted only once all of it arrived: the peer acknowledged it. */
+	end = ttp_now_ms() + 60000;
+	while (unacked(c) && ttp_now_ms() < end)
+		usleep(5 * 1000);
+	EXPECT_EQ(0, unacked(c));
 	a = accept(l, NULL, NULL);
 	ASSERT_LE(0, a);
 	EXPECT_EQ(TTP_ESTABLISHED, ttp_state(a));
