@@ -153,9 +153,44 @@ static void read_eof(const int *fd, int n)
 	for (i = 0; i < n; i++) {
 		struct pollfd p = { .fd = fd[i], .events = POLLIN };
 
-		if (poll(&p, 1, 10000) != 1 || recv(fd[i], buf, sizeof(buf), 0))
+		if (poll(&p, 1, 60000) != 1 || recv(fd[i], buf, sizeof(buf), 0))
 			die("waiting for the peer's FIN");
 	}
+}
+
+/*
+ * Until each of @n sockets from @fd is in @state: the segments that take it
+ * there have landed.  60 s at most, for a hung run only (what is missing
+ * then shows in the script's table of states).
+ */
+static void settle(const int *fd, int n, int state)
+{
+	long long end = ttp_now_ms() + 60000;
+	int i;
+
+	for (i = 0; i < n; i++)
+		while (ttp_state(fd[i]) != state && ttp_now_ms() < end)
+			usleep(5 * 1000);
+}
+
+/* Sockets in state @st (as /proc/net/ttp prints it) on local port @port. */
+static int count_state(unsigned short port, unsigned int st)
+{
+	FILE *f = fopen("/proc/self/net/ttp", "r");
+	char line[512], local[64];
+	unsigned int lport, state;
+	int n = 0;
+
+	if (!f)
+		die("/proc/self/net/ttp");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%*s %63s %*s %x", local, &state) == 2 &&
+		    strchr(local, ':') &&
+		    sscanf(strchr(local, ':') + 1, "%x", &lport) == 1 &&
+		    lport == port && state == st)
+			n++;
+	fclose(f);
+	return n;
 }
 
 static void run(const char *cmd)
@@ -228,8 +263,10 @@ static int states(int argc, char **argv)
 	shut(c + 2 * n, n);
 	shut(s + 2 * n, n);
 	read_eof(c + 2 * n, n);
-	/* Let the last ACKs land: FIN_WAIT2 and TIME_WAIT are reached. */
-	usleep(500 * 1000);
+	/* The last ACKs land: FIN_WAIT2 and TIME_WAIT are reached. */
+	settle(c + n, n, TTP_FIN_WAIT2);
+	settle(s + n, n, TTP_CLOSE_WAIT);
+	settle(c + 2 * n, n, TTP_TIME_WAIT);
 
 	/*
 	 * Then the server's segments are lost: FIN_WAIT1 / CLOSE_WAIT (the
@@ -240,10 +277,12 @@ static int states(int argc, char **argv)
 	run(loss);
 	shut(c + 3 * n, n);
 	shut(c + 4 * n, n);
-	usleep(500 * 1000);
+	/* The client's FINs arrive (the server's ACKs do not come back). */
+	settle(s + 3 * n, 2 * n, TTP_CLOSE_WAIT);
 	shut(s + 4 * n, n);
 	shut(s + 5 * n, n);
-	usleep(200 * 1000);
+	/* The server's FIN leaves first: the client's crosses it. */
+	settle(s + 5 * n, n, TTP_FIN_WAIT1);
 	shut(c + 5 * n, n);
 	listener(ip, 29001, 8 * n);
 	enter(1);
@@ -254,8 +293,14 @@ static int states(int argc, char **argv)
 		if (!connect(fd, SA(&a), sizeof(a)) || errno != EINPROGRESS)
 			die("non-blocking connect");
 	}
-	/* Group 6 stays ESTABLISHED, through the loss. */
-	usleep(500 * 1000);
+	/*
+	 * The SYNs arrive: SYN_RECV there (its SYN+ACKs are lost).  Group 6
+	 * stays ESTABLISHED, through the loss.
+	 */
+	enter(0);
+	for (i = 0; i < 12000 && count_state(29001, TTP_SYN_RECV) < n; i++)
+		usleep(5 * 1000);
+	enter(1);
 
 	printf("ready %d\n", nfds);
 	fflush(stdout);
