@@ -112,8 +112,11 @@ TEST(unload_refused_while_socket_open)
 	EXPECT_EQ(EWOULDBLOCK, errno);
 	ASSERT_EQ(0, close(fd));
 
-	/* A socket freed after an RCU grace period drops its reference late. */
-	for (tries = 0; tries < 50; tries++) {
+	/*
+	 * A socket freed after an RCU grace period drops its reference late:
+	 * until it has (60 s at most, for a hang only).
+	 */
+	for (tries = 0; tries < 600; tries++) {
 		ret = syscall(SYS_delete_module, "ttp", O_NONBLOCK);
 		if (ret == 0 || errno != EWOULDBLOCK)
 			break;
