@@ -981,6 +981,7 @@ struct blocked {
 	int fd;
 	int ret;
 	int err;
+	int tid;
 	int (*call)(int fd);
 };
 
@@ -988,6 +989,7 @@ static void *run_blocked(void *arg)
 {
 	struct blocked *b = arg;
 
+	__atomic_store_n(&b->tid, (int)gettid(), __ATOMIC_SEQ_CST);
 	b->ret = b->call(b->fd);
 	b->err = errno;
 	return NULL;
@@ -1012,16 +1014,45 @@ static int do_connect_silent(int fd)
 	return connect(fd, SA(&to), sizeof(to));
 }
 
-/* Start @b's call, check that it blocks, shut the socket, join within 5 s. */
+/* Whether thread @tid of this process sleeps (state S: blocked in a call). */
+static bool task_sleeps(int tid)
+{
+	char path[64], buf[512], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/stat", tid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = 0;
+	p = strrchr(buf, ')');	/* the name may hold anything */
+	return p && p[1] == ' ' && p[2] == 'S';
+}
+
+/*
+ * Start @b's call, wait until it blocks (its thread sleeps), check that it
+ * has not returned, shut the socket, join within 5 s.
+ */
 static void shut_under(struct __test_metadata *_metadata, struct blocked *b,
 		       int how)
 {
-	long long t0;
+	long long t0, end;
 	pthread_t t;
+	int tid = 0;
 
 	b->ret = -2;
+	b->tid = 0;
 	ASSERT_EQ(0, pthread_create(&t, NULL, run_blocked, b));
-	usleep(300 * 1000);
+	end = ttp_now_ms() + 60000;
+	while (ttp_now_ms() < end &&
+	       !((tid = __atomic_load_n(&b->tid, __ATOMIC_SEQ_CST)) && task_sleeps(tid)))
+		usleep(10 * 1000);
+	EXPECT_TRUE(tid && task_sleeps(tid)) TH_LOG("the call's thread never slept");
 	EXPECT_EQ(-2, b->ret) TH_LOG("the call did not block");
 	t0 = ttp_now_ms();
 	EXPECT_EQ(0, shutdown(b->fd, how)) TH_LOG("shutdown: %s", strerror(errno));
@@ -1095,7 +1126,7 @@ static atomic_long fuzz_calls;
 /* How deep it went: connections accepted, bytes moved. */
 static atomic_long fuzz_accepted, fuzz_sent, fuzz_received;
 static atomic_int fuzz_bad;
-static long long fuzz_end;
+static long long fuzz_end, fuzz_cap;
 static void *fuzz_unmapped, *fuzz_ro;
 
 /*
@@ -1401,7 +1432,15 @@ static void *fuzz_thread(void *arg)
 	if (io == MAP_FAILED || mprotect(io + FUZZ_BIG, page, PROT_NONE))
 		return (void *)1;
 	fuzz_io = io;
-	while (ttp_now_ms() < fuzz_end)
+	/*
+	 * The time given, and then until the calls have reached a connection
+	 * and moved data over it, however slow the machine (fuzz_cap ends a
+	 * run that never does, which the test then reports).
+	 */
+	while (ttp_now_ms() < fuzz_end ||
+	       ((atomic_load(&fuzz_calls) <= 1000 || !atomic_load(&fuzz_accepted) ||
+		 !(atomic_load(&fuzz_sent) + atomic_load(&fuzz_received))) &&
+		ttp_now_ms() < fuzz_cap))
 		fuzz_one(&seed);
 	munmap(io, FUZZ_BIG + page);
 	return NULL;
@@ -1445,6 +1484,7 @@ TEST_F_TIMEOUT(fuzz, random_calls_from_four_threads_get_documented_errnos_and_le
 		atomic_store(&fuzz_fd[i], -1);
 	TH_LOG("%d s, seed %u (TTP_FUZZ_SEED=%u repeats it)", secs, seed, seed);
 	fuzz_end = ttp_now_ms() + secs * 1000LL;
+	fuzz_cap = fuzz_end + (FUZZ_MAX_SECONDS - secs) * 1000LL;
 	for (i = 0; i < FUZZ_THREADS; i++)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, fuzz_thread,
 					    (void *)(uintptr_t)(seed * 2654435761U + i + 1)));
@@ -1456,8 +1496,8 @@ TEST_F_TIMEOUT(fuzz, random_calls_from_four_threads_get_documented_errnos_and_le
 	}
 	for (i = 0; i < FUZZ_SLOTS; i++)
 		fuzz_set_fd(i, -1);
-	TH_LOG("%ld calls; %ld connections accepted, %ld bytes sent, %ld received",
-	       atomic_load(&fuzz_calls), atomic_load(&fuzz_accepted),
+	TH_LOG("%ld calls in %lld s; %ld connections accepted, %ld bytes sent, %ld received",
+	       atomic_load(&fuzz_calls), (ttp_now_ms() - fuzz_end) / 1000 + secs, atomic_load(&fuzz_accepted),
 	       atomic_load(&fuzz_sent), atomic_load(&fuzz_received));
 	EXPECT_EQ(0, atomic_load(&fuzz_bad));
 	EXPECT_LT(1000, atomic_load(&fuzz_calls));
