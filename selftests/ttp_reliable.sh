@@ -9,7 +9,9 @@
 #
 # TTP_RELIABLE_MIB sets the MiB moved each way: 32 by default, 1 on the
 # debug lane, whose checkers make every segment cost several times more
-# (there the point is what they find, not the volume).
+# (there the point is what they find, not the volume).  The slow reader
+# moves a tenth of that: at its 100 KiB/s, 3.2 MiB close and reopen its
+# window hundreds of times, which is what it is there to show.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
@@ -27,6 +29,7 @@ MIB=32
 [ "${TTP_LANE:-}" = debug ] && MIB=1
 MIB=${TTP_RELIABLE_MIB:-$MIB}
 BYTES=$((MIB << 20))
+SLOW_BYTES=$((BYTES / 10))
 PORT=6000
 
 setup() {
@@ -105,7 +108,7 @@ xfer() {
 	# shellcheck disable=SC2086
 	ip netns exec $S "$bulk" server -p $PORT -c "$conns" $sopts >$tmp/server 2>&1 &
 	local spid=$!
-	wait_listening $tmp/server
+	wait_listening $tmp/server || fail "the server did not start: $(cat $tmp/server)"
 	# shellcheck disable=SC2086
 	out=$(ip netns exec $C timeout 600 "$bulk" client -a $SADDR -p $PORT \
 		-n "$conns" -u "$up" -d "$down" $copts 2>&1) || rc=$?
@@ -119,12 +122,7 @@ xfer() {
 	wait $spid || { sed 's/^/  server: /' $tmp/server | tail -5; fail "server failed"; }
 }
 
-wait_listening() { # SERVER_OUTPUT
-	for _ in $(seq 50); do
-		grep -q listening "$1" 2>/dev/null && return
-		sleep 0.1
-	done
-}
+wait_listening() { ttp_wait_grep "$1" listening; } # SERVER_OUTPUT
 
 # Both ways at once, under the impairment given.
 profile() {
@@ -195,7 +193,6 @@ t_everything_at_once() {
 	expect_moved $S TtpRetransSegs TtpInSackBlocks TtpInCsumErrors TtpInDupSegs TtpInOfoSegs
 }
 
-# A reader that stops for 2 s, then takes 1 KiB every 10 ms, behind a
 # The whole transfer read 1 KiB every 10 ms, after a 2 s stop, behind a
 # 16 KiB receive buffer: the window closes, the sender probes it, and every
 # byte arrives.  Started before the other tests (start_slow_reader), on its
@@ -205,19 +202,19 @@ start_slow_reader() {
 	snap $WC
 	(
 		ip netns exec $WS "$bulk" server -p 5999 -c 1 -R 16384 -P 2000 \
-			-w $BYTES >$tmp/slow-server 2>&1
+			-w $SLOW_BYTES >$tmp/slow-server 2>&1
 		echo $? >$tmp/slow-server.rc
 	) &
-	wait_listening $tmp/slow-server
+	wait_listening $tmp/slow-server || cat $tmp/slow-server
 	(
 		ip netns exec $WC timeout 900 "$bulk" client -a $SADDR -p 5999 \
-			-u $BYTES >$tmp/slow-client 2>&1
+			-u $SLOW_BYTES >$tmp/slow-client 2>&1
 		echo $? >$tmp/slow-client.rc
 	) &
 }
 
 t_slow_reader() {
-	local end=$((SECONDS + 900)) need_s=$((BYTES / 1024 / 100))
+	local end=$((SECONDS + 900)) need_s=$((SLOW_BYTES / 1024 / 100))
 	while [ ! -e $tmp/slow-server.rc ] || [ ! -e $tmp/slow-client.rc ]; do
 		[ $SECONDS -lt $end ] || break
 		sleep 1
@@ -255,6 +252,8 @@ rto_of() {
 	' /proc/net/ttp
 }
 
+sent_segs() { [ "$(moved "$1" TtpOutSegs)" -ge "$2" ]; } # NS N
+
 # The peer disappears mid-transfer: the sender fails with ETIMEDOUT within
 # the bound Documentation/protocol.rst gives: the sum over retries + 1
 # expiries of the backed-off RTO, each at most rto_max_ms. With
@@ -264,13 +263,15 @@ t_vanished_peer_times_out() {
 	local start end rc=0 bound_ms=0 rto rto0 i took
 	ip netns exec $C sysctl -qw net.ttp.retries=4 net.ttp.rto_max_ms=1000
 	PORT=$((PORT + 1))
-	ip netns exec $S "$bulk" server -p $PORT -c 1 >/dev/null 2>&1 &
-	sleep 0.5
+	ip netns exec $S "$bulk" server -p $PORT -c 1 >$tmp/server 2>&1 &
+	wait_listening $tmp/server || fail "the server did not start: $(cat $tmp/server)"
 	snap $C
 	ip netns exec $C "$bulk" client -a $SADDR -p $PORT -u $((1 << 30)) \
 		>$tmp/client 2>&1 &
 	local cpid=$!
-	sleep 2
+	# The link goes once the transfer is under way (a few hundred
+	# segments: the RTO rests on measured round trips).
+	ttp_wait_for $TTP_READY_S sent_segs $C 300 || fail "the transfer did not start"
 	ip -n $S link del veth-s
 	start=$(date +%s%N)
 	# Read at once, before the first expiry doubles it (if it did, the
