@@ -22,14 +22,12 @@ except OSError as e:
 PY
 }
 
-# Connections of earlier tests may still be in TIME_WAIT: give them 10 s.
+# Connections of earlier tests may still be in TIME_WAIT: until they end.
+unloaded() {
+	! grep -qw '^ttp' /proc/modules || rmmod ttp 2>/dev/null
+}
 unload() {
-	local i
-	for i in $(seq 100); do
-		grep -qw '^ttp' /proc/modules || return 0
-		rmmod ttp 2>/dev/null && return 0
-		sleep 0.1
-	done
+	ttp_wait_for $TTP_READY_S unloaded && return 0
 	fail "rmmod ttp failed: $(grep -w '^ttp' /proc/modules)"
 }
 
@@ -115,7 +113,9 @@ t_socket_autoloads_module() {
 		skip "cannot overlay $lower"
 	mkdir -p "$lower/updates"
 	cp "$ko" "$lower/updates/ttp.ko"
-	depmod -a "$kver"
+	# Its index only (the modules it needs are loaded): reading every
+	# module of the tree over 9p took minutes on a loaded machine.
+	depmod "$kver" "$lower/updates/ttp.ko"
 	local why=
 	if ! grep -q 'net_pf_13 ttp\|net-pf-13 ttp' "$lower/modules.alias"; then
 		why="depmod did not record the net-pf-13 alias"
@@ -128,6 +128,8 @@ t_socket_autoloads_module() {
 	[ -z "$why" ] || fail "$why"
 }
 
+segs_counted() { [ "$(awk '/^TtpInSegs/ {print $2}' /proc/net/ttp_stats)" -ge "$1" ]; } # N
+
 t_received_segments_are_counted() {
 	loaded || { need_ko; insmod "$ko"; }
 	local before after
@@ -137,6 +139,8 @@ import socket
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)
 for i in range(10):
     s.sendto(b"\0" * 20, ("127.0.0.1", 0))'
+	# Until the ten are counted (not one more may be).
+	ttp_wait_for $TTP_READY_S segs_counted $((before + 10)) || true
 	after=$(awk '/^TtpInSegs/ {print $2}' /proc/net/ttp_stats)
 	[ "$after" -eq $((before + 10)) ] || fail "TtpInSegs went from $before to $after"
 }
