@@ -28,14 +28,15 @@
 #       acknowledged, which one ACK does.  SACK on, then off.
 #   link_down_both_ways_transfer_completes   ttp_bulk both ways at once
 #       over a link with 20 ms of delay each way, both writers blocked in
-#       write().  As soon as the client has written, the link fails one
-#       way (the server's packets are dropped: the client's data still
-#       arrives, its ACKs do not), and once the client's timer has
-#       expired, the other way too, until both sides' timers expired
-#       STALL_TIMEOUTS times.  The bound is checked
-#       on each side at the first sight of progress after the link is back
-#       (its count of expiries back to 0); every byte must then arrive,
-#       verified.  ttp_volume(4) MiB each way.
+#       write().  As soon as the client's handshake is done, the link
+#       fails one way (the server's packets are dropped: the client's data
+#       still arrives, its ACKs do not), so that neither side sends more
+#       than its first window, and once the client's timer has expired,
+#       the other way too, until both sides' timers expired STALL_TIMEOUTS
+#       times.  The bound is checked on each side at the first sight of
+#       progress after the link is back (its count of expiries back to 0);
+#       every byte must then arrive, verified.  ttp_volume(4) MiB each way
+#       (at least 1 MiB: more than a window, and than a socket buffer).
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
@@ -224,10 +225,9 @@ writers() {
 	echo $n
 }
 
-# The client has written, and is in no loss recovery (a timeout that an
-# overloaded machine may cause would have sent its data again).
-client_sending() { # PORT
-	conn $CPID "$1" && [ "${K[tx_queue]}" -ge 16384 ] && [ "${K[ca]}" = 0 ]
+# The client's handshake is done (it has the server's SYN+ACK).
+client_established() { # PORT
+	conn $CPID "$1" && [ "${K[st]}" = 01 ]
 }
 
 t_link_down() {
@@ -242,12 +242,14 @@ t_link_down() {
 	ip netns exec $C "$bulk" client -a $SADDR -p $port -u $bytes -d $bytes \
 		>$tmp/bc 2>&1 &
 	cpid=$!
-	# As soon as the client has written (long before it could have sent
-	# 1 MiB), the server's packets are dropped: the client's data still
-	# arrives (its header too, so the server starts sending, into the
-	# void), its ACKs do not.  Once the client's timer has expired, it
-	# sent all it could; then the client's packets are dropped too.
-	until_ok 120 "the client writing" client_sending $port
+	# As soon as the client has its SYN+ACK, the server's packets are
+	# dropped: the client's data still arrives (its header too, so the
+	# server starts sending, into the void), its ACKs do not.  Neither
+	# side can then send more than its first window, whatever the speed
+	# of the machine: no transfer ends before the stall.  Once the
+	# client's timer has expired, it sent all it could; then the client's
+	# packets are dropped too.
+	until_ok 120 "the client's handshake" client_established $port
 	declare -A r0
 	r0[C]=${K[rto]}
 	netem_on $S delay 20ms loss 100%
