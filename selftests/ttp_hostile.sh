@@ -202,7 +202,10 @@ t_syn_flood_cookies_keep_listener_open() {
 	# The real client came in through cookies: the queue stayed full.
 	[ "$(delta "$b" "$a" TtpSynCookiesRecv)" -ge "$ok" ] ||
 		fail "fewer cookies came back than connections succeeded"
-	[ "$(delta "$b" "$a" TtpSynCookiesFailed)" -eq 0 ] ||
+	# A real client's cookie fails only for a segment past its first
+	# (its data or FIN) that comes while the first, dropped with the
+	# listener's backlog full (or before TTP), has yet to be sent again.
+	[ "$(delta "$b" "$a" TtpSynCookiesFailed)" -le $(($(delta "$b" "$a" TtpRcvQDrops) + lost)) ] ||
 		fail "real clients' cookies failed"
 	# Memory: the listener, max_syn_backlog half-open connections, and
 	# the real client's connection or two; not a socket per SYN.
