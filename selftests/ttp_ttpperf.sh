@@ -19,12 +19,7 @@ start_servers() {
 	ip netns exec $S "$perf" -s -p 5201 --proto ttp 2>"$TMP/ttp-srv.log" &
 	ip netns exec $S "$perf" -s -p 5202 --proto tcp 2>"$TMP/tcp-srv.log" &
 	us_wait_listen $S 5201 || return 1
-	local i
-	for i in $(seq 100); do
-		ip netns exec $S grep -q ':1452 00000000:0000 0A' /proc/net/tcp && return 0
-		sleep 0.1
-	done
-	return 1
+	ttp_wait_for $TTP_READY_S ip netns exec $S grep -q ':1452 00000000:0000 0A' /proc/net/tcp
 }
 
 # json FIELD: the value of a top-level or latency field of $res.

@@ -49,13 +49,11 @@ t_curl_fetches_8mib_over_ttp_only() {
 	tcp_s=$(tcp_out $S) tcp_c=$(tcp_out $C) ttp_s=$(us_stat $S TtpOutSegs)
 	ip netns exec $C tcpdump -i veth-c -n -U -w "$cap" 2>"$TMP/tcpdump.err" &
 	dump=$!
-	for i in $(seq 100); do
-		grep -q "listening on" "$TMP/tcpdump.err" && break
-		sleep 0.1
-	done
+	ttp_wait_grep "$TMP/tcpdump.err" "listening on" || fail "tcpdump did not start"
 	timeout 120 ip netns exec $C "$run" curl -sS -o "$TMP/curl.got" "http://$SADDR:8000/file" ||
 		fail "curl exited $?"
-	sleep 0.5
+	# What tcpdump has not written yet is only the end of the transfer:
+	# the checks below hold for any part of it that has protocol 253.
 	kill -INT $dump
 	wait $dump || true
 	[ "$(sha "$TMP/www/file")" = "$(sha "$TMP/curl.got")" ] ||
@@ -127,10 +125,8 @@ t_python_socket_module() {
 t_without_ttprun_programs_stay_tcp() {
 	local tcp_c ttp_c
 	(cd "$TMP/www" && exec ip netns exec $S python3 -m http.server 8200) >/dev/null 2>&1 &
-	for _ in $(seq 100); do
-		ip netns exec $S grep -q ":2008 00000000:0000 0A" /proc/net/tcp && break
-		sleep 0.1
-	done
+	ttp_wait_for $TTP_READY_S ip netns exec $S grep -q ":2008 00000000:0000 0A" /proc/net/tcp ||
+		fail "the HTTP server does not listen on TCP"
 	tcp_c=$(tcp_out $C) ttp_c=$(us_stat $C TtpOutSegs)
 	timeout 120 ip netns exec $C curl -sS -o "$TMP/tcp.got" "http://$SADDR:8200/file" ||
 		fail "curl over TCP exited $?"
