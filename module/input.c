@@ -57,7 +57,20 @@ static void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 		mss = min(mss, tsk->mss_clamp);
 	mss = min_t(u16, mss, peer->has_mss ? peer->mss :
 		    READ_ONCE(tn->sysctl.default_mss));
-	tsk->mss = max_t(u16, mss, TTP_MIN_MSS);
+	tsk->mss_agreed = max_t(u16, mss, TTP_MIN_MSS);
+	tsk->mss = tsk->mss_agreed;
+
+	/*
+	 * Timestamps if both sides sent the option; every segment then
+	 * carries it, in room the MSS leaves for data (RFC 7323, as TCP).
+	 */
+	if (peer->has_ts && tsk->ts_offer) {
+		tsk->opts |= TTPI_OPT_TIMESTAMPS;
+		tsk->mss -= TTP_TS_SPACE;
+		ttp_ts_init(sk, peer);
+	} else {
+		tsk->opts &= ~TTPI_OPT_TIMESTAMPS;
+	}
 
 	/* Window scaling only if both sides sent the option. */
 	if (peer->has_wscale) {
@@ -149,6 +162,7 @@ static void ttp_listen_open(struct sock *sk, struct sk_buff *skb, u32 irs,
 	tsk->snd_wnd = cb->window;
 	tsk->snd_wl1 = irs;
 	tsk->snd_wl2 = iss;
+	tsk->ts_off = ttp_ts_offset(iph->daddr, iph->saddr);
 
 	if (ttp_hash_established(child)) {
 		/* A twin for this 4-tuple is being set up on another CPU. */
@@ -208,6 +222,14 @@ static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		if (ret < 0)
 			goto drop;
 		if (ret) {
+			/*
+			 * Our SYN+ACK offered timestamps only if the SYN did
+			 * and we do: an ACK that carries them agreed.
+			 */
+			if (cb->opts.has_ts && ptsk->ts_offer) {
+				peer.has_ts = 1;
+				peer.tsval = cb->opts.tsval;
+			}
 			ttp_listen_open(sk, skb, cb->q.seq - 1, cb->ack_seq - 1,
 					&peer, true);
 			return;
@@ -620,6 +642,12 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
 		goto drop;
 	}
+	if (!ttp_ts_acceptable(sk, &cb->opts, fl)) {
+		/* An old duplicate with data is answered, as below. */
+		if (cb->opts.has_ts && (len || (fl & (TTPF_SYN | TTPF_FIN))))
+			ttp_send_ack(sk);
+		goto drop;
+	}
 	if (!ttp_seq_acceptable(tsk, seq, len + !!(fl & TTPF_FIN))) {
 		/*
 		 * A closed window still takes the ACK and window of a segment
@@ -643,6 +671,9 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		}
 	}
+
+	/* In the window: its TSval may be the one to echo. */
+	ttp_ts_store(sk, &cb->opts, seq);
 
 	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
 	if (fl & TTPF_RST) {
@@ -797,6 +828,11 @@ drop:
 /* Process one segment for @sk, under its lock. */
 static int ttp_rcv(struct sock *sk, struct sk_buff *skb)
 {
+	const struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+
+	/* The echo an ACK carries, for a round-trip sample (timestamp.c). */
+	ttp_sk(sk)->rx_tsecr = cb->opts.has_ts && (cb->th_flags & TTPF_ACK) ?
+			       cb->opts.tsecr : 0;
 	switch (sk->sk_state) {
 	case TTP_LISTEN:
 		ttp_rcv_listen(sk, skb);

@@ -123,6 +123,12 @@ static void ttp_syn_options(struct sock *sk, struct ttp_opts *o, bool synack)
 	o->csum_mask = synack ? 1 << tsk->csum_algo : tsk->csum_offer;
 	/* SACK if we offer it; in a SYN+ACK, if both did. */
 	o->sack_ok = synack ? !!(tsk->opts & TTPI_OPT_SACK) : tsk->sack_offer;
+	/* Timestamps likewise; a SYN+ACK echoes the SYN's TSval. */
+	if (synack ? ttp_ts_on(tsk) : tsk->ts_offer) {
+		o->has_ts = 1;
+		o->tsval = ttp_ts_now(tsk);
+		o->tsecr = synack ? tsk->ts_recent : 0;
+	}
 }
 
 /*
@@ -136,11 +142,14 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct ttp_sack_block sacks[TTP_MAX_SACKS];
-	unsigned int optlen = 0, nsacks = 0;
+	unsigned int optlen = 0, nsacks = 0, tslen = 0;
 	struct ttp_opts o;
 	struct ttphdr *th;
 	u32 win;
 
+	/* After the SYN, every segment of a timestamped connection. */
+	if (!(flags & TTPF_SYN) && ttp_ts_on(tsk))
+		tslen = TTP_TS_SPACE;
 	if (flags & TTPF_SYN) {
 		ttp_syn_options(sk, &o, flags & TTPF_ACK);
 		optlen = ttp_options_len(&o);
@@ -150,14 +159,17 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		   skb->len + TTP_SACK_SPACE(1) <= tsk->mss) {
 		/*
 		 * What we hold beyond a hole (RFC 2018), in as many blocks as
-		 * fit: the MSS is what the path carries after the header, and
-		 * a full data segment has no room left for options.
+		 * fit: the MSS is what the path carries after the header and
+		 * the timestamps, and a full data segment has no room left.
 		 */
 		nsacks = ttp_sack_blocks(sk, sacks);
 		nsacks = min(nsacks, (tsk->mss - skb->len - TTP_SACK_SPACE(0)) /
 				     TTPOLEN_SACK_BLOCK);
+		if (tslen)
+			nsacks = min_t(unsigned int, nsacks, TTP_MAX_SACKS_TS);
 		optlen = nsacks ? TTP_SACK_SPACE(nsacks) : 0;
 	}
+	optlen += tslen;
 	/* Whatever waited for an ACK has one now. */
 	if (flags & TTPF_ACK)
 		tsk->ack_pending = 0;
@@ -178,9 +190,11 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	} else {
 		th->window = htons(win >> tsk->rcv_wscale);
 	}
+	if (tslen)
+		ttp_write_ts((u8 *)(th + 1), ttp_ts_now(tsk), tsk->ts_recent);
 	if (nsacks)
-		ttp_write_sack((u8 *)(th + 1), sacks, nsacks);
-	else if (optlen)
+		ttp_write_sack((u8 *)(th + 1) + tslen, sacks, nsacks);
+	else if (optlen > tslen)
 		ttp_write_options((u8 *)(th + 1), &o, optlen);
 	ttp_csum_fill(skb, th, skb->len, inet->inet_saddr, inet->inet_daddr,
 		      (flags & TTPF_SYN) ? TTP_CSUM_INET : tsk->csum_algo);

@@ -89,7 +89,8 @@ void ttp_update_rto(struct sock *sk)
  * segment sent once before it, held in the peer's out-of-order queue
  * until the hole was filled, would measure the whole wait for the
  * retransmission timer; fed back into the RTO, that wait locks it at its
- * maximum.
+ * maximum.  With timestamps, the echo in such an ACK names the
+ * transmission it answers, and gives the sample instead (timestamp.c).
  */
 u32 ttp_ack_update(struct sock *sk, u32 ack)
 {
@@ -122,15 +123,16 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	tsk->dupacks = 0;
 	tsk->retries = 0;
 	tsk->rtx_start = 0;
-	if (sample && !resent) {
+	/* Without a sample of its own, the echo of a timestamp may say. */
+	if (sample && !resent)
 		ttp_rtt_sample(&tsk->rtt, ttp_clock_us() - sample_sent);
+	else
+		ttp_ts_rtt_sample(sk);
+	/* Progress ends the backoff (RFC 6298 5.7 keeps it only until a new
+	 * sample: the one before is as good).
+	 */
+	if (tsk->rtt.srtt_us)
 		ttp_update_rto(sk);
-	} else if (tsk->rtt.srtt_us) {
-		/* Progress ends the backoff (RFC 6298 5.7 keeps it only
-		 * until a new sample: the one before is as good).
-		 */
-		ttp_update_rto(sk);
-	}
 	if (tsk->snd_una == tsk->snd_nxt && !tsk->send_head)
 		sk_stop_timer(sk, &tsk->rtx_timer);
 	else

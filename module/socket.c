@@ -126,11 +126,13 @@ static void ttp_init_sock_state(struct sock *sk)
 	INIT_LIST_HEAD(&tsk->child_node);
 	tsk->rto = msecs_to_jiffies(READ_ONCE(tn->sysctl.rto_initial_ms));
 	tsk->mss = READ_ONCE(tn->sysctl.default_mss);
+	tsk->mss_agreed = tsk->mss;
 	tsk->rcv_ratio = 128;	/* a guess until data arrives: half */
 	tsk->csum_offer = 1 << TTP_CSUM_INET;
 	if (READ_ONCE(tn->sysctl.crc32c))
 		tsk->csum_offer |= 1 << TTP_CSUM_CRC32C;
 	tsk->sack_offer = !!READ_ONCE(tn->sysctl.sack);
+	tsk->ts_offer = !!READ_ONCE(tn->sysctl.timestamps);
 	skb_queue_head_init(&tsk->ofo_queue);
 	ttp_cc_init(&tsk->cc, tsk->mss);
 	ttp_init_timers(sk);
@@ -167,6 +169,7 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 	tsk->mss_clamp = ptsk->mss_clamp;
 	tsk->csum_offer = ptsk->csum_offer;
 	tsk->sack_offer = ptsk->sack_offer;
+	tsk->ts_offer = ptsk->ts_offer;
 	tsk->user_timeout = ptsk->user_timeout;
 	tsk->syn_retries = ptsk->syn_retries;
 	/* No process holds it until accept(): an orphan until then. */
@@ -327,6 +330,7 @@ static int ttp_do_connect(struct sock *sk, const struct sockaddr_ttp *a)
 
 	tsk->iss = ttp_isn(inet->inet_saddr, inet->inet_daddr,
 			   inet->inet_sport, inet->inet_dport);
+	tsk->ts_off = ttp_ts_offset(inet->inet_saddr, inet->inet_daddr);
 	tsk->snd_una = tsk->iss;
 	tsk->snd_nxt = tsk->iss;
 	tsk->write_seq = tsk->iss;
@@ -1157,7 +1161,7 @@ static void ttp_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_csum_algo = tsk->csum_algo;
 	info->ttpi_snd_wscale = tsk->snd_wscale;
 	info->ttpi_rcv_wscale = tsk->rcv_wscale;
-	info->ttpi_mss = tsk->mss;
+	info->ttpi_mss = tsk->mss_agreed;
 	info->ttpi_options = tsk->opts;
 	info->ttpi_rto = jiffies_to_usecs(tsk->rto);
 	info->ttpi_rtt = tsk->rtt.srtt_us;
@@ -1177,6 +1181,9 @@ static void ttp_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_bytes_received = tsk->bytes_received;
 	info->ttpi_rcv_ofo = tsk->rcv_ofo;
 	info->ttpi_snd_mss = tsk->mss;
+	info->ttpi_ts_recent = tsk->ts_recent;
+	info->ttpi_ts_rtt_samples = tsk->ts_rtt_samples;
+	info->ttpi_paws_drops = tsk->paws_drops;
 }
 
 static int ttp_getsockopt(struct socket *sock, int level, int optname,

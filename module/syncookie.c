@@ -154,6 +154,16 @@ void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 	o.csum_mask = (data & TTP_COOKIE_CRC32C) ? 1 << TTP_CSUM_CRC32C :
 						   1 << TTP_CSUM_INET;
 	o.sack_ok = !!(data & TTP_COOKIE_SACK);
+	/*
+	 * Timestamps need no room in the cookie: the ACK that returns it
+	 * carries the option if, and only if, they were agreed.  The clock
+	 * is the one the connection will run (ttp_ts_offset()).
+	 */
+	if (peer->has_ts && ptsk->ts_offer) {
+		o.has_ts = 1;
+		o.tsval = ttp_ts_clock() + ttp_ts_offset(iph->daddr, iph->saddr);
+		o.tsecr = peer->tsval;
+	}
 
 	h = ttp_cookie_hash(iph->daddr, iph->saddr, th->dest, th->source,
 			    peer_isn);

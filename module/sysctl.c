@@ -33,6 +33,7 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->crc32c = 1;
 	s->default_mss = 536;
 	s->sack = 1;
+	s->timestamps = 1;
 	s->delack_ms = 40;
 	s->syncookies = 1;
 	s->challenge_ack_limit = 1000;
@@ -147,6 +148,15 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.procname	= "sack",
 		.data		= (void *)offsetof(struct ttp_sysctl, sack),
 		.maxlen		= sizeof_field(struct ttp_sysctl, sack),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "timestamps",
+		.data		= (void *)offsetof(struct ttp_sysctl, timestamps),
+		.maxlen		= sizeof_field(struct ttp_sysctl, timestamps),
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,

@@ -74,6 +74,8 @@ enum ttp_mib_field {
 	TTP_MIB_CHALLENGEACKS,	/* TtpChallengeAcks: challenge ACKs sent */
 	TTP_MIB_CHALLENGEACKSSKIPPED, /* TtpChallengeAcksSkipped: over limit */
 	TTP_MIB_OUTRSTSSKIPPED,	/* TtpOutRstsSkipped: replies over limit */
+	TTP_MIB_PAWSDROPS,	/* TtpPAWSDrops: TSval older than TS.Recent */
+	TTP_MIB_NOTIMESTAMP,	/* TtpInNoTimestamp: timestamp option missing */
 	TTP_MIB_MAX
 };
 
@@ -108,6 +110,7 @@ struct ttp_sysctl {
 	int	crc32c;			/* offer CRC32C in handshakes */
 	int	default_mss;		/* mss when the peer says nothing */
 	int	sack;			/* offer SACK in handshakes */
+	int	timestamps;		/* offer timestamps in handshakes */
 	int	delack_ms;		/* longest an ACK waits for company */
 	int	syncookies;		/* syncookies: 0 off, 1 on overflow, 2 always */
 	int	challenge_ack_limit;	/* challenge_ack_limit, per second */
@@ -178,7 +181,10 @@ struct ttp_sock {
 	u16	rcv_ratio;	/* payload / truesize of received skbs, x256 */
 
 	/* Negotiated in the handshake. */
-	u16	mss;		/* largest payload we send */
+	u16	mss;		/* largest payload we send: mss_agreed less
+				 * the options every segment carries
+				 */
+	u16	mss_agreed;	/* what the handshake chose */
 	u16	mss_clamp;	/* TTP_MAXSEG, 0 = none */
 	u8	snd_wscale;	/* shift of the peer's windows */
 	u8	rcv_wscale;	/* shift of our windows */
@@ -214,6 +220,14 @@ struct ttp_sock {
 	u32	total_retrans;	/* segments sent again, in all */
 	u64	bytes_acked;	/* payload acknowledged */
 
+	/* Timestamps, RFC 7323 (timestamp.c), with TTPI_OPT_TIMESTAMPS. */
+	u32	ts_off;		/* added to our clock: ttp_ts_offset() */
+	u32	ts_recent;	/* the peer's TSval to echo (TS.Recent) */
+	u32	ts_recent_stamp; /* seconds: when ts_recent was taken */
+	u32	rx_tsecr;	/* TSecr of the segment at hand, 0 = none */
+	u32	ts_rtt_samples;	/* RTT samples taken from an echo */
+	u32	paws_drops;	/* segments PAWS refused */
+
 	/* Receiver: reassembly and ACKs (input.c). */
 	struct sk_buff_head ofo_queue;	/* out-of-order data, by seq */
 	u32	ofo_last;	/* seq of the last segment put there */
@@ -236,7 +250,8 @@ struct ttp_sock {
 		hashed:1,	/* in ehash or lhash */
 		bound:1,	/* in bhash */
 		linger_abort:1,	/* close() sent RST: report ECONNRESET */
-		sack_offer:1;	/* offer SACK in our SYN */
+		sack_offer:1,	/* offer SACK in our SYN */
+		ts_offer:1;	/* offer timestamps in our SYN */
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
@@ -351,6 +366,27 @@ u32 ttp_ack_update(struct sock *sk, u32 ack);
 void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		 const struct ttp_opts *o);
 void ttp_enter_loss(struct sock *sk);
+
+/* timestamp.c */
+u32 ttp_ts_offset(__be32 laddr, __be32 raddr);
+u32 ttp_ts_clock(void);
+bool ttp_paws_reject(u32 ts_recent, u32 tsval, u32 recent_age_s);
+u32 ttp_ts_rtt_us(u32 now, u32 tsecr, u32 max_ms);
+bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags);
+void ttp_ts_store(struct sock *sk, const struct ttp_opts *o, u32 seq);
+void ttp_ts_init(struct sock *sk, const struct ttp_opts *peer);
+bool ttp_ts_rtt_sample(struct sock *sk);
+
+/* Our clock as the peer sees it in our TSvals. */
+static inline u32 ttp_ts_now(const struct ttp_sock *tsk)
+{
+	return ttp_ts_clock() + tsk->ts_off;
+}
+
+static inline bool ttp_ts_on(const struct ttp_sock *tsk)
+{
+	return tsk->opts & TTPI_OPT_TIMESTAMPS;
+}
 
 /* output.c */
 struct flowi4;

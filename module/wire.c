@@ -5,7 +5,8 @@
  * Parsing is where bytes from the wire meet the kernel, so every length is
  * checked before it is used: an option must fit in the header it came in,
  * and an option TTP knows must have exactly its length (a SACK option: a
- * whole number of blocks, one to four).  Unknown kinds are
+ * whole number of blocks, one to four); SACK and timestamp options come
+ * once a segment at most.  Unknown kinds are
  * skipped by their length, so that later versions can add options.
  */
 #include <linux/errno.h>
@@ -65,6 +66,13 @@ int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out)
 				return -EINVAL;
 			out->sack_ok = 1;
 			break;
+		case TTPOPT_TIMESTAMP:
+			if (olen != TTPOLEN_TIMESTAMP || out->has_ts)
+				return -EINVAL;
+			out->tsval = get_unaligned_be32(&opt[i + 2]);
+			out->tsecr = get_unaligned_be32(&opt[i + 6]);
+			out->has_ts = 1;
+			break;
 		case TTPOPT_SACK:
 			/* One to four whole blocks, and one option of them. */
 			if (olen < 2 + TTPOLEN_SACK_BLOCK ||
@@ -97,6 +105,8 @@ unsigned int ttp_options_len(const struct ttp_opts *o)
 		len += TTPOLEN_CSUM;
 	if (o->sack_ok)
 		len += TTPOLEN_SACK_OK;
+	if (o->has_ts)
+		len += TTPOLEN_TIMESTAMP;
 	return ALIGN(len, 4);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_options_len);
@@ -125,6 +135,13 @@ void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
 	if (o->sack_ok) {
 		*p++ = TTPOPT_SACK_OK;
 		*p++ = TTPOLEN_SACK_OK;
+	}
+	if (o->has_ts) {
+		*p++ = TTPOPT_TIMESTAMP;
+		*p++ = TTPOLEN_TIMESTAMP;
+		put_unaligned_be32(o->tsval, p);
+		put_unaligned_be32(o->tsecr, p + 4);
+		p += 8;
 	}
 	while (p < opt + len)
 		*p++ = TTPOPT_NOP;
@@ -157,3 +174,15 @@ void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n)
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_write_sack);
+
+/* Write the timestamp option of a synchronised segment: TTP_TS_SPACE bytes. */
+void ttp_write_ts(u8 *opt, u32 tsval, u32 tsecr)
+{
+	*opt++ = TTPOPT_NOP;
+	*opt++ = TTPOPT_NOP;
+	*opt++ = TTPOPT_TIMESTAMP;
+	*opt++ = TTPOLEN_TIMESTAMP;
+	put_unaligned_be32(tsval, opt);
+	put_unaligned_be32(tsecr, opt + 4);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_write_ts);

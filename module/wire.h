@@ -62,6 +62,7 @@ enum {
 	TTPOPT_SACK_OK	= 5,	/* len 2: selective acks understood */
 	TTPOPT_SACK	= 6,	/* len 2 + 8n: received blocks */
 	TTPOPT_AUTH	= 7,	/* len 18: segment authentication tag */
+	TTPOPT_TIMESTAMP = 8,	/* len 10: u32 TSval, u32 TSecr */
 };
 
 #define TTPOLEN_MSS		4
@@ -69,7 +70,12 @@ enum {
 #define TTPOLEN_CSUM		3
 #define TTPOLEN_SACK_OK		2
 #define TTPOLEN_SACK_BLOCK	8	/* per block: start, end */
+#define TTPOLEN_TIMESTAMP	10
+/* Space the timestamp option takes after the SYN: two NOPs, the option. */
+#define TTP_TS_SPACE		(2 + TTPOLEN_TIMESTAMP)
 #define TTP_MAX_SACKS		4	/* blocks that fit the options */
+/* ... and beside the timestamp option: (40 - 12 - 4) / 8. */
+#define TTP_MAX_SACKS_TS	3
 /* Space a SACK option of @n blocks takes: two NOPs, kind, length, blocks. */
 #define TTP_SACK_SPACE(n)	(4 + (n) * TTPOLEN_SACK_BLOCK)
 
@@ -85,6 +91,8 @@ enum {
  * the options (read them with ttp_read_sack()).
  */
 struct ttp_opts {
+	u32	tsval;		/* TTPOPT_TIMESTAMP: the sender's clock */
+	u32	tsecr;		/* and the TSval it echoes */
 	u16	mss;
 	u8	wscale;
 	u8	csum_mask;	/* TTPOPT_CSUM value */
@@ -93,7 +101,8 @@ struct ttp_opts {
 	u8	has_mss:1,
 		has_wscale:1,
 		has_csum:1,
-		sack_ok:1;
+		sack_ok:1,
+		has_ts:1;
 };
 
 /* A block of a SACK option: the peer holds [start, end). */
@@ -118,6 +127,7 @@ void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len);
 void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
 		   struct ttp_sack_block *b);
 void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n);
+void ttp_write_ts(u8 *opt, u32 tsval, u32 tsecr);
 
 /* Sequence arithmetic, modulo 2^32 (RFC 1982). */
 static inline bool ttp_seq_before(u32 a, u32 b)

@@ -306,6 +306,92 @@ static void parse_stays_inside_the_options_whatever_they_hold(struct kunit *test
 	}
 }
 
+static void timestamp_option_written_is_read_back(struct kunit *test)
+{
+	static const u8 want[] = {
+		TTPOPT_NOP, TTPOPT_NOP, TTPOPT_TIMESTAMP, 10,
+		0x01, 0x02, 0x03, 0x04, 0xfe, 0xdc, 0xba, 0x98,
+	};
+	u8 buf[TTP_TS_SPACE + 1];
+	struct ttp_opts out;
+
+	memset(buf, 0xee, sizeof(buf));
+	ttp_write_ts(buf, 0x01020304, 0xfedcba98);
+	KUNIT_EXPECT_MEMEQ(test, buf, want, sizeof(want));
+	KUNIT_EXPECT_EQ(test, buf[TTP_TS_SPACE], 0xee);
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, TTP_TS_SPACE, &out), 0);
+	KUNIT_EXPECT_TRUE(test, out.has_ts);
+	KUNIT_EXPECT_EQ(test, out.tsval, 0x01020304U);
+	KUNIT_EXPECT_EQ(test, out.tsecr, 0xfedcba98U);
+}
+
+static void syn_options_with_timestamps_fit_and_read_back(struct kunit *test)
+{
+	struct ttp_opts in = {
+		.mss = 1460, .wscale = 7, .csum_mask = TTP_CSUM_MASK_ALL,
+		.tsval = 0x80000001, .tsecr = 0,
+		.has_mss = 1, .has_wscale = 1, .has_csum = 1, .sack_ok = 1,
+		.has_ts = 1,
+	};
+	u8 buf[TTP_MAX_OPT_LEN];
+	unsigned int len = ttp_options_len(&in);
+	struct ttp_opts out;
+
+	/* 4 + 3 + 3 + 2 + 10, padded: room left for authentication. */
+	KUNIT_EXPECT_EQ(test, len, 24U);
+	ttp_write_options(buf, &in, len);
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, len, &out), 0);
+	KUNIT_EXPECT_TRUE(test, out.has_ts && out.has_mss && out.sack_ok);
+	KUNIT_EXPECT_EQ(test, out.tsval, 0x80000001U);
+	KUNIT_EXPECT_EQ(test, out.tsecr, 0U);
+	KUNIT_EXPECT_EQ(test, out.mss, 1460);
+}
+
+static void timestamps_and_sack_blocks_share_the_options(struct kunit *test)
+{
+	struct ttp_sack_block b[TTP_MAX_SACKS_TS] = {
+		{ 100, 200 }, { 300, 400 }, { 500, 600 },
+	}, r;
+	u8 buf[TTP_MAX_OPT_LEN];
+	struct ttp_opts out;
+	unsigned int len = TTP_TS_SPACE + TTP_SACK_SPACE(TTP_MAX_SACKS_TS);
+
+	KUNIT_ASSERT_LE(test, len, (unsigned int)TTP_MAX_OPT_LEN);
+	ttp_write_ts(buf, 7, 9);
+	ttp_write_sack(buf + TTP_TS_SPACE, b, TTP_MAX_SACKS_TS);
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(buf, len, &out), 0);
+	KUNIT_EXPECT_TRUE(test, out.has_ts);
+	KUNIT_EXPECT_EQ(test, out.tsval, 7U);
+	KUNIT_EXPECT_EQ(test, out.tsecr, 9U);
+	KUNIT_ASSERT_EQ(test, out.num_sacks, TTP_MAX_SACKS_TS);
+	ttp_read_sack(buf, &out, 2, &r);
+	KUNIT_EXPECT_EQ(test, r.start, 500U);
+	KUNIT_EXPECT_EQ(test, r.end, 600U);
+}
+
+static void malformed_timestamp_options_are_rejected(struct kunit *test)
+{
+	static const u8 short_len[] = { TTPOPT_TIMESTAMP, 9, 0, 0, 0, 0, 0, 0, 0 };
+	static const u8 long_len[] = {
+		TTPOPT_TIMESTAMP, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, TTPOPT_END,
+	};
+	static const u8 cut[] = { TTPOPT_TIMESTAMP, 10, 0, 0, 0, 0, 0, 0 };
+	u8 twice[2 * TTP_TS_SPACE];
+	struct ttp_opts out;
+
+	KUNIT_EXPECT_EQ(test, ttp_parse_options(short_len, sizeof(short_len),
+						&out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ttp_parse_options(long_len, sizeof(long_len),
+						&out), -EINVAL);
+	KUNIT_EXPECT_EQ(test, ttp_parse_options(cut, sizeof(cut), &out),
+			-EINVAL);
+	/* Two clocks in one segment: which one to believe? */
+	ttp_write_ts(twice, 1, 2);
+	ttp_write_ts(twice + TTP_TS_SPACE, 3, 4);
+	KUNIT_EXPECT_EQ(test, ttp_parse_options(twice, sizeof(twice), &out),
+			-EINVAL);
+}
+
 static struct kunit_case ttp_wire_cases[] = {
 	KUNIT_CASE(seq_before_orders_nearby_numbers),
 	KUNIT_CASE(seq_before_holds_across_the_wrap),
@@ -324,6 +410,10 @@ static struct kunit_case ttp_wire_cases[] = {
 	KUNIT_CASE(sack_blocks_written_are_read_back),
 	KUNIT_CASE(sack_of_five_blocks_is_rejected),
 	KUNIT_CASE(parse_stays_inside_the_options_whatever_they_hold),
+	KUNIT_CASE(timestamp_option_written_is_read_back),
+	KUNIT_CASE(syn_options_with_timestamps_fit_and_read_back),
+	KUNIT_CASE(timestamps_and_sack_blocks_share_the_options),
+	KUNIT_CASE(malformed_timestamp_options_are_rejected),
 	{}
 };
 

@@ -690,6 +690,166 @@ def t_cookie_acks_not_checked_when_no_cookie_was_sent():
         r.close()
 
 
+TTPI_OPT_TIMESTAMPS = 0x20
+
+
+def ts_opt(tsval, tsecr):
+    """A timestamp option as TTP sends it after the SYN: NOP NOP TS."""
+    return b"\x01\x01\x08\x0a" + struct.pack("!II", tsval, tsecr)
+
+
+def ts_of(p):
+    """(TSval, TSecr) of a parsed segment, or None."""
+    v = parse_options(p["options"]).get(8)
+    return struct.unpack("!II", v) if v is not None and len(v) == 8 else None
+
+
+def ttp_info_ts(s):
+    """The fields of struct ttp_info that timestamps concern."""
+    b = s.getsockopt(SOL_TTP, TTP_INFO, 100)
+    check(len(b) >= 100, "struct ttp_info of %d bytes" % len(b))
+    mss, opts = struct.unpack_from("=HH", b, 4)
+    snd_mss, ts_recent, samples, paws = struct.unpack_from("=IIII", b, 84)
+    return dict(mss=mss, options=opts, snd_mss=snd_mss, ts_recent=ts_recent,
+                ts_rtt_samples=samples, paws_drops=paws)
+
+
+def drain(r, port):
+    """Every segment to or from @port that the raw socket holds now."""
+    segs = []
+    while select.select([r.s], [], [], 0)[0]:
+        pkt = r.s.recv(65535)
+        p = parse(pkt[(pkt[0] & 15) * 4:])
+        if port in (p["sport"], p["dport"]):
+            segs.append(p)
+    return segs
+
+
+def wait_counter(name, base, n=1):
+    """Wait (5 s at most) for counter @name to reach @base + @n."""
+    end = time.time() + 5
+    while stats()[name] < base + n and time.time() < end:
+        time.sleep(0.01)
+    check(stats()[name] >= base + n, "%s went from %d to %d, not +%d" %
+          (name, base, stats()[name], n))
+
+
+def t_timestamps_negotiated_and_carried_by_every_segment():
+    """Two TTP sockets agree on timestamps: the SYN offers them (TSecr 0),
+    the SYN+ACK echoes the SYN's TSval, every later segment carries them,
+    and a full segment's payload is the MSS less their 12 bytes."""
+    r = Raw()
+    lst = ttp_listener(4800)
+    try:
+        c = ttp_connect(4800)
+        a = ttp_accept(lst)
+        c.sendall(b"y" * 5000)
+        got = b""
+        a.settimeout(5)
+        while len(got) < 5000:
+            got += a.recv(65536)
+        check(got == b"y" * 5000, "data differs")
+        segs = drain(r, 4800)
+        syn = [p for p in segs if p["flags"] == SYN]
+        synack = [p for p in segs if p["flags"] == SYN | ACK]
+        rest = [p for p in segs if not p["flags"] & SYN]
+        check(syn and synack and rest, "%d segments seen" % len(segs))
+        check(ts_of(syn[0]) is not None and ts_of(syn[0])[1] == 0,
+              "SYN timestamps %s" % (ts_of(syn[0]),))
+        check(ts_of(synack[0]) is not None and
+              ts_of(synack[0])[1] == ts_of(syn[0])[0],
+              "SYN+ACK timestamps %s" % (ts_of(synack[0]),))
+        for p in rest:
+            check(ts_of(p) is not None,
+                  "a segment (flags %#x) without timestamps" % p["flags"])
+        for s in (c, a):
+            i = ttp_info_ts(s)
+            check(i["options"] & TTPI_OPT_TIMESTAMPS, "timestamps not agreed")
+            check(i["snd_mss"] == i["mss"] - 12,
+                  "snd_mss %d for an MSS of %d" % (i["snd_mss"], i["mss"]))
+        c.close()
+        a.close()
+    finally:
+        lst.close()
+        r.close()
+
+
+def t_timestamps_off_when_one_side_does_not_offer_them():
+    """A listener made while net.ttp.timestamps is 0 does not answer the
+    option: neither side uses it, and no segment after the SYN has it."""
+    r = Raw()
+    with sysctl("timestamps", 0):
+        lst = ttp_listener(4801)
+    try:
+        c = ttp_connect(4801)
+        a = ttp_accept(lst)
+        c.sendall(b"z" * 3000)
+        a.settimeout(5)
+        got = b""
+        while len(got) < 3000:
+            got += a.recv(65536)
+        segs = drain(r, 4801)
+        syn = [p for p in segs if p["flags"] == SYN]
+        check(syn and ts_of(syn[0]) is not None, "the client did not offer")
+        for p in segs:
+            if p["flags"] != SYN:
+                check(ts_of(p) is None, "timestamps in a segment (flags %#x)"
+                      % p["flags"])
+        for s in (c, a):
+            i = ttp_info_ts(s)
+            check(not i["options"] & TTPI_OPT_TIMESTAMPS, "timestamps on")
+            check(i["snd_mss"] == i["mss"], "snd_mss %d, mss %d" %
+                  (i["snd_mss"], i["mss"]))
+        c.close()
+        a.close()
+    finally:
+        lst.close()
+        r.close()
+
+
+def t_paws_drops_old_timestamps_and_segments_without_one():
+    """On a connection with timestamps, data whose TSval is older than the
+    last one echoed (PAWS) and data with no timestamp option are dropped and
+    counted; the same bytes with a fresh TSval are delivered."""
+    r = Raw()
+    lst = ttp_listener(4810)
+    try:
+        opts = b"\x02\x04\x05\xb4" + ts_opt(1000, 0)
+        r.send(segment(5100, 4810, seq=7000, flags=SYN, options=opts))
+        p = r.recv(lambda p: p["sport"] == 4810 and p["dport"] == 5100 and
+                   p["flags"] == SYN | ACK)
+        check(p is not None, "no SYN+ACK")
+        t = ts_of(p)
+        check(t is not None and t[1] == 1000, "SYN+ACK timestamps %s" % (t,))
+        ack = (p["seq"] + 1) % 2**32
+        r.send(segment(5100, 4810, seq=7001, ack=ack, flags=ACK,
+                       options=ts_opt(1001, t[0])))
+        a = ttp_accept(lst)
+        a.settimeout(5)
+        r.send(segment(5100, 4810, seq=7001, ack=ack, flags=ACK | PSH,
+                       options=ts_opt(1002, t[0]), payload=b"abc"))
+        check(a.recv(100) == b"abc", "data with a fresh timestamp lost")
+        check(ttp_info_ts(a)["ts_recent"] == 1002, "ts_recent %d, not 1002" %
+              ttp_info_ts(a)["ts_recent"])
+        before = stats()
+        r.send(segment(5100, 4810, seq=7004, ack=ack, flags=ACK | PSH,
+                       options=ts_opt(500, t[0]), payload=b"old"))
+        wait_counter("TtpPAWSDrops", before["TtpPAWSDrops"])
+        r.send(segment(5100, 4810, seq=7004, ack=ack, flags=ACK | PSH,
+                       payload=b"bad"))
+        wait_counter("TtpInNoTimestamp", before["TtpInNoTimestamp"])
+        r.send(segment(5100, 4810, seq=7004, ack=ack, flags=ACK | PSH,
+                       options=ts_opt(1003, t[0]), payload=b"new"))
+        got = a.recv(100)
+        check(got == b"new", "received %r after the refused segments" % got)
+        check(ttp_info_ts(a)["paws_drops"] == 1, "ttpi_paws_drops %d" %
+              ttp_info_ts(a)["paws_drops"])
+        a.close()
+    finally:
+        lst.close()
+        r.close()
+
+
 TESTS = [t for n, t in sorted(globals().items()) if n.startswith("t_")]
 
 

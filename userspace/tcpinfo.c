@@ -32,7 +32,7 @@ static __u32 segs(__u32 bytes, __u32 mss)
 size_t ttp_tcp_info(const struct ttp_info *ti, void *buf, size_t len)
 {
 	struct tcp_info t;
-	__u32 mss = ti->ttpi_mss;
+	__u32 mss = ti->ttpi_snd_mss ?: ti->ttpi_mss;
 
 	memset(&t, 0, sizeof(t));
 	/* TTP numbers its states as TCP does (<linux/ttp.h>). */
@@ -42,6 +42,8 @@ size_t ttp_tcp_info(const struct ttp_info *ti, void *buf, size_t len)
 	t.tcpi_backoff = ti->ttpi_backoff;
 	if (ti->ttpi_options & TTPI_OPT_SACK)
 		t.tcpi_options |= TCPI_OPT_SACK;
+	if (ti->ttpi_options & TTPI_OPT_TIMESTAMPS)
+		t.tcpi_options |= TCPI_OPT_TIMESTAMPS;
 	if (ti->ttpi_options & TTPI_OPT_WSCALE) {
 		t.tcpi_options |= TCPI_OPT_WSCALE;
 		t.tcpi_snd_wscale = ti->ttpi_snd_wscale;

@@ -120,7 +120,15 @@ struct ttp_info {
 	__u64	ttpi_bytes_acked;	/* payload the peer acknowledged */
 	__u64	ttpi_bytes_received;	/* payload received in order */
 	__u32	ttpi_rcv_ofo;		/* segments received out of order */
-	__u32	ttpi_snd_mss;		/* = ttpi_mss, as a 32-bit field */
+	__u32	ttpi_snd_mss;		/* payload of a full segment: ttpi_mss
+					 * less the options every segment
+					 * carries (timestamps: 12 bytes)
+					 */
+
+	/* Timestamps (TTPI_OPT_TIMESTAMPS; Documentation/protocol.rst). */
+	__u32	ttpi_ts_recent;		/* the peer's TSval we echo */
+	__u32	ttpi_ts_rtt_samples;	/* RTT samples taken from an echo */
+	__u32	ttpi_paws_drops;	/* segments PAWS refused */
 };
 
 /* Congestion states of a sender (ttpi_ca_state). */
@@ -136,5 +144,6 @@ enum {
 #define TTPI_OPT_CRC32C		0x0004
 #define TTPI_OPT_AUTH		0x0008
 #define TTPI_OPT_SYNCOOKIE	0x0010	/* made from a SYN cookie */
+#define TTPI_OPT_TIMESTAMPS	0x0020	/* timestamp option (RFC 7323) */
 
 #endif /* _UAPI_LINUX_TTP_H */

@@ -12,7 +12,8 @@
  *     most four SACK blocks, all inside the area;
  *   - what it read survives writing and reading again: the options of a
  *     SYN made from it (ttp_write_options()) and a SACK option of its
- *     blocks (ttp_write_sack()) parse back to the same values.
+ *     blocks (ttp_write_sack()) and a timestamp option of its clock
+ *     values (ttp_write_ts()) parse back to the same values.
  * Any failure aborts, which libFuzzer reports with the input.
  *
  * Built with -DWIRE_FUZZ_WRONG_SPEC, the specification it compares with
@@ -95,6 +96,13 @@ static void check_area(const u8 *opt, unsigned int len)
 		check_sacks(buf, &back, b);
 	}
 
+	if (o.has_ts) {
+		ttp_write_ts(buf, o.tsval, o.tsecr);
+		CHECK(!ttp_parse_options(buf, TTP_TS_SPACE, &back));
+		CHECK(back.has_ts && back.tsval == o.tsval &&
+		      back.tsecr == o.tsecr && !back.num_sacks);
+	}
+
 	/* The options of a SYN that says what these said. */
 	n = ttp_options_len(&o);
 	CHECK(n % 4 == 0 && n <= sizeof(buf));
@@ -106,6 +114,9 @@ static void check_area(const u8 *opt, unsigned int len)
 	CHECK(back.has_csum == o.has_csum &&
 	      back.csum_mask == (o.has_csum ? o.csum_mask : 0));
 	CHECK(back.sack_ok == o.sack_ok && back.num_sacks == 0);
+	CHECK(back.has_ts == o.has_ts &&
+	      back.tsval == (o.has_ts ? o.tsval : 0) &&
+	      back.tsecr == (o.has_ts ? o.tsecr : 0));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The timestamp option (RFC 7323), end to end: the clock it carries, what
+ * a receiver keeps of it and echoes (TS.Recent), PAWS, and the round-trip
+ * samples its echo gives (Documentation/protocol.rst, "Timestamps").
+ *
+ * Offered in every SYN while net.ttp.timestamps is 1, and agreed when both
+ * SYNs carry it.  From then on every segment of the connection carries
+ * TSval, our clock, and TSecr, the newest TSval of the peer's that we were
+ * due to acknowledge.  The echo tells which transmission an ACK answers,
+ * so it measures the round trip even when the ACK covers data sent again,
+ * where sequence numbers cannot (Karn); and a TSval older than TS.Recent
+ * marks a segment as an old duplicate, from before the sequence numbers
+ * wrapped, which PAWS drops.
+ *
+ * The clock ticks every millisecond, from an offset drawn per pair of
+ * addresses, so that a TSval tells an observer neither the uptime nor
+ * anything of other hosts' connections, and a SYN cookie's SYN+ACK and the
+ * connection made from it later run the same clock.
+ *
+ * All under the socket lock, but ttp_ts_offset() and ttp_ts_clock().
+ */
+#include <linux/ktime.h>
+#include <linux/siphash.h>
+#include <linux/timekeeping.h>
+#include <net/sock.h>
+#include <kunit/visibility.h>
+
+#include "ttp.h"
+
+/* RFC 7323 5.5: a TS.Recent unrefreshed for 24 days no longer judges. */
+#define TTP_PAWS_IDLE_S		(24U * 24 * 3600)
+
+static siphash_aligned_key_t ttp_ts_key;
+
+/* ttp_ts_offset() - where our clock starts for peer @raddr. */
+u32 ttp_ts_offset(__be32 laddr, __be32 raddr)
+{
+	net_get_random_once(&ttp_ts_key, sizeof(ttp_ts_key));
+	return (u32)siphash_2u32((__force u32)laddr, (__force u32)raddr,
+				 &ttp_ts_key);
+}
+
+/* ttp_ts_clock() - milliseconds of the monotonic clock, modulo 2^32. */
+u32 ttp_ts_clock(void)
+{
+	return (u32)ktime_to_ms(ktime_get());
+}
+
+/*
+ * ttp_paws_reject() - does PAWS refuse a segment with @tsval (RFC 7323
+ * 5.3 R1)?  Only if it is older than @ts_recent, and @ts_recent was taken
+ * less than 24 days (@recent_age_s) ago.
+ */
+bool ttp_paws_reject(u32 ts_recent, u32 tsval, u32 recent_age_s)
+{
+	return (s32)(tsval - ts_recent) < 0 && recent_age_s < TTP_PAWS_IDLE_S;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_paws_reject);
+
+/*
+ * ttp_ts_rtt_us() - the round trip, in microseconds, that an echo of
+ * @tsecr measures at our clock @now; 0 if it measures nothing: an echo
+ * from the future, or one older than @max_ms (no round trip lasts longer
+ * than the largest RTO; such an echo is stale or forged).  A round trip
+ * shorter than the clock's tick counts as one tick.
+ */
+u32 ttp_ts_rtt_us(u32 now, u32 tsecr, u32 max_ms)
+{
+	u32 delta = now - tsecr;
+
+	if ((s32)delta < 0 || delta > max_ms)
+		return 0;
+	return max(delta, 1U) * USEC_PER_MSEC;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_ts_rtt_us);
+
+/*
+ * ttp_ts_init() - the handshake agreed on timestamps: @peer holds the
+ * peer's SYN (or SYN+ACK, or SYN cookie ACK) options, whose TSval is the
+ * first TS.Recent.
+ */
+void ttp_ts_init(struct sock *sk, const struct ttp_opts *peer)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	tsk->ts_recent = peer->tsval;
+	tsk->ts_recent_stamp = (u32)ktime_get_seconds();
+}
+
+/*
+ * ttp_ts_acceptable() - the timestamp checks of a segment that reached a
+ * synchronised connection, before its sequence number is: on a connection
+ * with timestamps, a segment without the option is dropped (RFC 7323 3.2:
+ * its sender is not the peer that agreed to them), and one whose TSval is
+ * older than TS.Recent is an old duplicate (PAWS, 5.3 R1).  A RST passes
+ * both: a peer that lost the connection answers with a RST it cannot
+ * stamp, and the RST's own checks apply.  Counts what it refuses.
+ */
+bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (!ttp_ts_on(tsk) || (flags & TTPF_RST))
+		return true;
+	if (!o->has_ts) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_NOTIMESTAMP);
+		return false;
+	}
+	if (ttp_paws_reject(tsk->ts_recent, o->tsval,
+			    (u32)ktime_get_seconds() - tsk->ts_recent_stamp)) {
+		tsk->paws_drops++;
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_PAWSDROPS);
+		return false;
+	}
+	return true;
+}
+
+/*
+ * ttp_ts_store() - an acceptable segment starting at @seq arrived: its
+ * TSval becomes TS.Recent if it starts at or before the left edge of the
+ * window we last advertised (RFC 7323 4.3: Last.ACK.sent, our rcv_wup), so
+ * that our next ACK echoes the oldest segment it acknowledges, and a
+ * delayed or out-of-order segment does not shorten the round trip measured.
+ */
+void ttp_ts_store(struct sock *sk, const struct ttp_opts *o, u32 seq)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 now = (u32)ktime_get_seconds();
+
+	if (!ttp_ts_on(tsk) || !o->has_ts || ttp_seq_after(seq, tsk->rcv_wup) ||
+	    ttp_paws_reject(tsk->ts_recent, o->tsval,
+			    now - tsk->ts_recent_stamp))
+		return;
+	tsk->ts_recent = o->tsval;
+	tsk->ts_recent_stamp = now;
+}
+
+/*
+ * ttp_ts_rtt_sample() - an ACK of new data that gave no sequence-based
+ * sample (it covers data sent again): take the round trip from its echo,
+ * which names the transmission it answers.  Returns whether it did.
+ */
+bool ttp_ts_rtt_sample(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 us;
+
+	if (!ttp_ts_on(tsk) || !tsk->rx_tsecr)
+		return false;
+	us = ttp_ts_rtt_us(ttp_ts_now(tsk), tsk->rx_tsecr,
+			   READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.rto_max_ms));
+	if (!us)
+		return false;
+	ttp_rtt_sample(&tsk->rtt, us);
+	tsk->ts_rtt_samples++;
+	return true;
+}
