@@ -644,7 +644,7 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	}
 	if (!ttp_ts_acceptable(sk, &cb->opts, fl)) {
 		/* An old duplicate with data is answered, as below. */
-		if (cb->opts.has_ts && (len || (fl & (TTPF_SYN | TTPF_FIN))))
+		if (len || (fl & (TTPF_SYN | TTPF_FIN)))
 			ttp_send_ack(sk);
 		goto drop;
 	}
@@ -671,9 +671,6 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 			goto drop;
 		}
 	}
-
-	/* In the window: its TSval may be the one to echo. */
-	ttp_ts_store(sk, &cb->opts, seq);
 
 	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
 	if (fl & TTPF_RST) {
@@ -726,6 +723,11 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
 		goto drop;
 	}
+	/*
+	 * In the window, with an ACK that makes sense: its TSval may be the
+	 * one to echo (not before: a forged segment must not move it).
+	 */
+	ttp_ts_store(sk, &cb->opts, seq);
 	win = (u32)cb->window << tsk->snd_wscale;
 	ttp_ack_rcv(sk, cb->ack_seq,
 		    !len && !(fl & TTPF_FIN) && win == tsk->snd_wnd,

@@ -52,7 +52,6 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_CHALLENGEACKSSKIPPED]	= "TtpChallengeAcksSkipped",
 	[TTP_MIB_OUTRSTSSKIPPED]	= "TtpOutRstsSkipped",
 	[TTP_MIB_PAWSDROPS]		= "TtpPAWSDrops",
-	[TTP_MIB_NOTIMESTAMP]		= "TtpInNoTimestamp",
 };
 
 static int ttp_stats_show(struct seq_file *seq, void *v)

@@ -89,24 +89,23 @@ void ttp_ts_init(struct sock *sk, const struct ttp_opts *peer)
 }
 
 /*
- * ttp_ts_acceptable() - the timestamp checks of a segment that reached a
- * synchronised connection, before its sequence number is: on a connection
- * with timestamps, a segment without the option is dropped (RFC 7323 3.2:
- * its sender is not the peer that agreed to them), and one whose TSval is
- * older than TS.Recent is an old duplicate (PAWS, 5.3 R1).  A RST passes
- * both: a peer that lost the connection answers with a RST it cannot
- * stamp, and the RST's own checks apply.  Counts what it refuses.
+ * ttp_ts_acceptable() - PAWS (RFC 7323 5.3 R1), before a segment's
+ * sequence number is looked at: on a connection with timestamps, a segment
+ * whose TSval is older than TS.Recent is an old duplicate.  A RST passes:
+ * a peer that lost the connection answers with a RST it cannot stamp
+ * right, and the RST's own checks apply.  So does a segment without the
+ * option, as in Linux TCP, not dropped as RFC 7323 3.2 would have it: the
+ * sequence checks judge it, and they, not the option's absence, are what
+ * stops an off-path attacker, who can add a TSval as easily as leave it
+ * out; such a segment only never becomes the one echoed.  Counts what it
+ * refuses.
  */
 bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 
-	if (!ttp_ts_on(tsk) || (flags & TTPF_RST))
+	if (!ttp_ts_on(tsk) || (flags & TTPF_RST) || !o->has_ts)
 		return true;
-	if (!o->has_ts) {
-		TTP_INC_STATS(sock_net(sk), TTP_MIB_NOTIMESTAMP);
-		return false;
-	}
 	if (ttp_paws_reject(tsk->ts_recent, o->tsval,
 			    (u32)ktime_get_seconds() - tsk->ts_recent_stamp)) {
 		tsk->paws_drops++;
@@ -117,7 +116,9 @@ bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags)
 }
 
 /*
- * ttp_ts_store() - an acceptable segment starting at @seq arrived: its
+ * ttp_ts_store() - an acceptable segment starting at @seq arrived, its
+ * ACK plausible (a forged segment must not set what the peer's are judged
+ * by, as Linux TCP waits for tcp_ack() to accept the ACK): its
  * TSval becomes TS.Recent if it starts at or before the left edge of the
  * window we last advertised (RFC 7323 4.3: Last.ACK.sent, our rcv_wup), so
  * that our next ACK echoes the oldest segment it acknowledges, and a

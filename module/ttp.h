@@ -75,7 +75,6 @@ enum ttp_mib_field {
 	TTP_MIB_CHALLENGEACKSSKIPPED, /* TtpChallengeAcksSkipped: over limit */
 	TTP_MIB_OUTRSTSSKIPPED,	/* TtpOutRstsSkipped: replies over limit */
 	TTP_MIB_PAWSDROPS,	/* TtpPAWSDrops: TSval older than TS.Recent */
-	TTP_MIB_NOTIMESTAMP,	/* TtpInNoTimestamp: timestamp option missing */
 	TTP_MIB_MAX
 };
 

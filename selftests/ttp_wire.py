@@ -807,44 +807,70 @@ def t_timestamps_off_when_one_side_does_not_offer_them():
         r.close()
 
 
-def t_paws_drops_old_timestamps_and_segments_without_one():
-    """On a connection with timestamps, data whose TSval is older than the
-    last one echoed (PAWS) and data with no timestamp option are dropped and
-    counted; the same bytes with a fresh TSval are delivered."""
+def last_data(r, sport, dport):
+    """The last segment with data from @sport to @dport the raw socket
+    holds now: (parsed, payload length)."""
+    last = None
+    while select.select([r.s], [], [], 0)[0]:
+        pkt = r.s.recv(65535)
+        seg = pkt[(pkt[0] & 15) * 4:]
+        p = parse(seg)
+        n = len(seg) - p["doff"] * 4
+        if sport in (None, p["sport"]) and p["dport"] == dport and n:
+            last = (p, n)
+    return last
+
+
+def t_paws_drops_old_timestamps_and_judges_segments_without_one_by_sequence():
+    """On a connection with timestamps, a segment with data at exactly the
+    next sequence number but a TSval older than the last one echoed is an
+    old duplicate (PAWS): dropped and counted, while the peer's own data
+    that follows is delivered.  A segment without the option is judged by
+    its sequence number alone, and does not become the TSval echoed."""
     r = Raw()
     lst = ttp_listener(4810)
     try:
-        opts = b"\x02\x04\x05\xb4" + ts_opt(1000, 0)
-        r.send(segment(5100, 4810, seq=7000, flags=SYN, options=opts))
-        p = r.recv(lambda p: p["sport"] == 4810 and p["dport"] == 5100 and
-                   p["flags"] == SYN | ACK)
-        check(p is not None, "no SYN+ACK")
-        t = ts_of(p)
-        check(t is not None and t[1] == 1000, "SYN+ACK timestamps %s" % (t,))
-        ack = (p["seq"] + 1) % 2**32
-        r.send(segment(5100, 4810, seq=7001, ack=ack, flags=ACK,
-                       options=ts_opt(1001, t[0])))
+        c = ttp_connect(4810)
         a = ttp_accept(lst)
         a.settimeout(5)
-        r.send(segment(5100, 4810, seq=7001, ack=ack, flags=ACK | PSH,
-                       options=ts_opt(1002, t[0]), payload=b"abc"))
-        check(a.recv(100) == b"abc", "data with a fresh timestamp lost")
-        check(ttp_info_ts(a)["ts_recent"] == 1002, "ts_recent %d, not 1002" %
-              ttp_info_ts(a)["ts_recent"])
-        before = stats()
-        r.send(segment(5100, 4810, seq=7004, ack=ack, flags=ACK | PSH,
-                       options=ts_opt(500, t[0]), payload=b"old"))
-        wait_counter("TtpPAWSDrops", before["TtpPAWSDrops"])
-        r.send(segment(5100, 4810, seq=7004, ack=ack, flags=ACK | PSH,
-                       payload=b"bad"))
-        wait_counter("TtpInNoTimestamp", before["TtpInNoTimestamp"])
-        r.send(segment(5100, 4810, seq=7004, ack=ack, flags=ACK | PSH,
-                       options=ts_opt(1003, t[0]), payload=b"new"))
+        c.sendall(b"abc")
+        check(a.recv(100) == b"abc", "data lost")
+        seen = last_data(r, None, 4810)
+        check(seen is not None, "the client's segment not seen")
+        p, n = seen
+        cport = p["sport"]
+        nxt = (p["seq"] + n) % 2**32
+        tsval, tsecr = ts_of(p)
+        recent = ttp_info_ts(a)["ts_recent"]
+        check(recent == tsval, "ts_recent %d, not the TSval %d of the data" %
+              (recent, tsval))
+
+        def forge(payload, ts):
+            r.send(segment(cport, 4810, seq=nxt, ack=p["ack"],
+                           flags=ACK | PSH | CRC, window=p["window"],
+                           options=ts_opt(*ts) if ts else b"",
+                           payload=payload))
+
+        before = stats()["TtpPAWSDrops"]
+        forge(b"old", ((tsval - 1000) % 2**32, tsecr))
+        wait_counter("TtpPAWSDrops", before)
+        check(ttp_info_ts(a)["paws_drops"] == 1, "ttpi_paws_drops %d, not 1"
+              % ttp_info_ts(a)["paws_drops"])
+        c.sendall(b"new")
         got = a.recv(100)
-        check(got == b"new", "received %r after the refused segments" % got)
-        check(ttp_info_ts(a)["paws_drops"] == 1, "ttpi_paws_drops %d" %
-              ttp_info_ts(a)["paws_drops"])
+        check(got == b"new", "received %r after an old duplicate" % got)
+        seen = last_data(r, cport, 4810)
+        check(seen is not None, "the client's second segment not seen")
+        p, n = seen
+        nxt = (p["seq"] + n) % 2**32
+        recent = ttp_info_ts(a)["ts_recent"]
+        forge(b"xyz", None)
+        got = a.recv(100)
+        check(got == b"xyz", "data without timestamps: received %r" % got)
+        check(ttp_info_ts(a)["ts_recent"] == recent,
+              "a segment without timestamps set ts_recent")
         a.close()
+        c.close()
     finally:
         lst.close()
         r.close()
