@@ -90,14 +90,15 @@ void ttp_update_rto(struct sock *sk)
  * until the hole was filled, would measure the whole wait for the
  * retransmission timer; fed back into the RTO, that wait locks it at its
  * maximum.  With timestamps, the echo in such an ACK names the
- * transmission it answers, and gives the sample instead (timestamp.c).
+ * transmission it answers, and gives the sample instead if that is the
+ * retransmission (timestamp.c).
  */
 u32 ttp_ack_update(struct sock *sk, u32 ack)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	u32 acked = ack - tsk->snd_una;
 	bool sample = false, resent = false;
-	u32 sample_sent = 0;
+	u32 sample_sent = 0, resent_sent = 0;
 	struct sk_buff *skb;
 
 	while ((skb = skb_peek(&sk->sk_write_queue)) &&
@@ -106,6 +107,9 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 
 		if (cb->retrans) {
+			/* The newest retransmission it covers. */
+			if (!resent || (s32)(cb->sent_us - resent_sent) > 0)
+				resent_sent = cb->sent_us;
 			resent = true;
 		} else if (!(cb->sacked & TTP_SACKED)) {
 			sample = true;
@@ -127,7 +131,8 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	if (sample && !resent)
 		ttp_rtt_sample(&tsk->rtt, ttp_clock_us() - sample_sent);
 	else
-		ttp_ts_rtt_sample(sk);
+		ttp_ts_rtt_sample(sk, resent ? ttp_clock_us() - resent_sent :
+				  U32_MAX);
 	/* Progress ends the backoff (RFC 6298 5.7 keeps it only until a new
 	 * sample: the one before is as good).
 	 */

@@ -140,9 +140,16 @@ void ttp_ts_store(struct sock *sk, const struct ttp_opts *o, u32 seq)
 /*
  * ttp_ts_rtt_sample() - an ACK of new data that gave no sequence-based
  * sample (it covers data sent again): take the round trip from its echo,
- * which names the transmission it answers.  Returns whether it did.
+ * which names the transmission it answers, if that is not older than
+ * @resent_us, the age of the newest retransmission the ACK covers
+ * (U32_MAX: none).  An older echo is of a segment that arrived before the
+ * retransmission did and whose ACKs were lost (the receiver echoes the
+ * newest in-order segment, and a duplicate does not replace it): timing it
+ * would measure the stall, as a sequence-based sample would (Karn).  The
+ * clock's tick of slack lets the retransmission's own echo through.
+ * Returns whether it took a sample.
  */
-bool ttp_ts_rtt_sample(struct sock *sk)
+bool ttp_ts_rtt_sample(struct sock *sk, u32 resent_us)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	u32 us;
@@ -151,7 +158,8 @@ bool ttp_ts_rtt_sample(struct sock *sk)
 		return false;
 	us = ttp_ts_rtt_us(ttp_ts_now(tsk), tsk->rx_tsecr,
 			   READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.rto_max_ms));
-	if (!us)
+	if (!us || (resent_us != U32_MAX &&
+		    us > resent_us + USEC_PER_MSEC))
 		return false;
 	ttp_rtt_sample(&tsk->rtt, us);
 	tsk->ts_rtt_samples++;

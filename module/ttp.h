@@ -374,7 +374,7 @@ u32 ttp_ts_rtt_us(u32 now, u32 tsecr, u32 max_ms);
 bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags);
 void ttp_ts_store(struct sock *sk, const struct ttp_opts *o, u32 seq);
 void ttp_ts_init(struct sock *sk, const struct ttp_opts *peer);
-bool ttp_ts_rtt_sample(struct sock *sk);
+bool ttp_ts_rtt_sample(struct sock *sk, u32 resent_us);
 
 /* Our clock as the peer sees it in our TSvals. */
 static inline u32 ttp_ts_now(const struct ttp_sock *tsk)
