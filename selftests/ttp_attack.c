@@ -825,7 +825,9 @@ static void fill_random(uint8_t *p, size_t n)
 /*
  * Well-formed options in @o, from @len up to @stop bytes: known and
  * unknown kinds, repeated, in any order, with random values; an END
- * followed by garbage only if @end_ok.  Returns the new length.
+ * followed by garbage only if @end_ok.  @sack: bit 0 set once a SACK
+ * option is written, bit 1 once a TIMESTAMP is (each comes once at most).
+ * Returns the new length.
  */
 static size_t fz_good_options(uint8_t *o, size_t len, size_t stop,
 			      int end_ok, int *sack)
@@ -857,7 +859,7 @@ static size_t fz_good_options(uint8_t *o, size_t len, size_t stop,
 			p[0] = 5;				/* SACK_OK */
 			p[1] = 2;
 			len += 2;
-		} else if (pick == 5 && !*sack && left >= 10) {
+		} else if (pick == 5 && !(*sack & 1) && left >= 10) {
 			size_t nb = 1 + rnd() % ((left - 2) / 8 < 4 ?
 						 (left - 2) / 8 : 4);
 
@@ -865,7 +867,13 @@ static size_t fz_good_options(uint8_t *o, size_t len, size_t stop,
 			p[1] = 2 + 8 * nb;
 			fill_random(p + 2, 8 * nb);
 			len += 2 + 8 * nb;
-			*sack = 1;
+			*sack |= 1;
+		} else if (pick == 7 && !(*sack & 2) && left >= 10) {
+			p[0] = 8;				/* TIMESTAMP */
+			p[1] = 10;
+			fill_random(p + 2, 8);
+			len += 10;
+			*sack |= 2;
 		} else if (pick == 6 && end_ok) {
 			*p = 0;		/* END, then anything: not looked at */
 			fill_random(p + 1, left - 1);
@@ -873,7 +881,9 @@ static size_t fz_good_options(uint8_t *o, size_t len, size_t stop,
 		} else {
 			size_t l = 2 + rnd() % (left - 1);	/* unknown kind */
 
-			p[0] = 7 + rnd() % 249;
+			do	/* known kinds have their lengths */
+				p[0] = 7 + rnd() % 249;
+			while (p[0] == 8);
 			p[1] = l;
 			fill_random(p + 2, l - 2);
 			len += l;
@@ -891,7 +901,8 @@ static size_t fz_options(uint8_t *o, int bad)
 {
 	static const uint8_t wrong_len[][2] = {	/* kind, wrong length */
 		{ 2, 3 }, { 2, 5 }, { 3, 2 }, { 3, 4 }, { 4, 2 }, { 4, 4 },
-		{ 5, 3 }, { 6, 2 }, { 6, 3 }, { 6, 9 }, { 6, 11 },
+		{ 5, 3 }, { 6, 2 }, { 6, 3 }, { 6, 9 }, { 6, 11 }, { 8, 9 },
+		{ 8, 11 },
 	};
 	size_t len, area;
 	int sack = 0;
@@ -919,8 +930,15 @@ static size_t fz_options(uint8_t *o, int bad)
 		p[1] = rnd() % 2;
 		len += 2;
 		break;
-	case 2:				/* a second SACK, if there is one */
-		if (sack) {
+	case 2:		/* a second SACK or TIMESTAMP, if there is one */
+		if (sack & 2) {
+			p[0] = 8;
+			p[1] = 10;
+			fill_random(p + 2, 8);
+			len += 10;
+			break;
+		}
+		if (sack & 1) {
 			p[0] = 6;
 			p[1] = 10;
 			fill_random(p + 2, 8);

@@ -493,7 +493,7 @@ t_wire_fuzz_200000_segments() {
 		TtpInNoPorts TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops TtpPassiveOpens \
 		TtpSynCookiesSent TtpSynCookiesFailed TtpChallengeAcks \
 		TtpChallengeAcksSkipped TtpOutRsts TtpOutRstsSkipped TtpInRsts \
-		TtpEstabResets TtpListenDrops; do
+		TtpEstabResets TtpListenDrops TtpPAWSDrops; do
 		echo "  $n +$(delta "$b" "$a" $n)"
 	done
 	# The fuzzing hit a live connection, which is still there.
@@ -508,14 +508,15 @@ t_wire_fuzz_200000_segments() {
 			fail "${n#*:} +$got, for ${want:-?} such segments sent"
 	done
 	# What passed them: at closed ports, no socket; at the connection,
-	# rejected (TtpInOutOfWindow, or TtpInDupSegs for data that seems old),
-	# or dropped while its process held it.
+	# rejected (TtpInOutOfWindow, or TtpInDupSegs for data that seems old;
+	# TtpPAWSDrops for a timestamp older than the connection's), or dropped
+	# while its process held it.
 	want=$(expect_of "$f" closed)
 	[ "$(delta "$b" "$a" TtpInNoPorts)" -ge $((want - lost)) ] ||
 		fail "TtpInNoPorts +$(delta "$b" "$a" TtpInNoPorts), for $want segments at closed ports"
 	want=$(expect_of "$f" conn)
 	got=$(($(delta "$b" "$a" TtpInOutOfWindow) + $(delta "$b" "$a" TtpInDupSegs) +
-		$(delta "$b" "$a" TtpRcvQDrops)))
+		$(delta "$b" "$a" TtpRcvQDrops) + $(delta "$b" "$a" TtpPAWSDrops)))
 	[ "$got" -ge $((want - lost)) ] ||
 		fail "$got rejected at the connection, for $want segments sent to it"
 	[ "$(delta "$b" "$a" TtpEstabResets)" -eq 0 ] || fail "a connection was reset"
