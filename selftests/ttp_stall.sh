@@ -233,6 +233,13 @@ client_established() { # PORT
 t_link_down() {
 	local port=$PORT bytes=$((MIB << 20)) spid cpid rc=0 src=0
 	local ns pid who bound segs0 seen_s='' seen_c='' msg=''
+	# On the debug kernel, polling /proc and running tc take seconds: the
+	# link is cut only after the whole transfer is over, and the test
+	# would wait for expiries that never come.  Until the cut can be in
+	# place before any data flows (a filter that lets the handshake
+	# through), the case is not run there.
+	[ "${TTP_LANE:-}" = debug ] &&
+		skip "the debug kernel cuts the link too late for a finite transfer"
 	ip netns exec $C sysctl -qw net.ttp.sack=1
 	netem_on $S delay 20ms
 	netem_on $C delay 20ms
