@@ -206,10 +206,9 @@ static int ttp_getname(struct socket *sock, struct sockaddr *uaddr, int peer)
 	a->sttp_family = ttp_family;
 	a->sttp_ipfamily = AF_INET;
 	if (peer) {
+		/* accept() asks with peer 2 (ttp_state_names_peer()). */
 		if (!inet->inet_dport ||
-		    ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
-				 TTPF_STATE(TTP_LISTEN) |
-				 TTPF_STATE(TTP_SYN_SENT)))
+		    !ttp_state_names_peer(READ_ONCE(sk->sk_state), peer == 2))
 			return -ENOTCONN;
 		a->sttp_port = inet->inet_dport;
 		a->sttp_addr.v4 = inet->inet_daddr;

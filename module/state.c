@@ -139,6 +139,24 @@ const char *ttp_event_name(enum ttp_event ev)
 EXPORT_SYMBOL_IF_KUNIT(ttp_event_name);
 
 /*
+ * Whether a connection in @state names its peer to getpeername(): from the
+ * handshake's answer until it is closed.  accept() (@accepting) asks for the
+ * connection it has just taken: that one had a peer in every state, and a
+ * RST that closed it since is for the calls that follow to report, not a
+ * reason to fail accept() and lose a connection the process never saw.
+ */
+bool ttp_state_names_peer(int state, bool accepting)
+{
+	if (state <= 0 || state >= TTP_MAX_STATES)
+		return false;
+	return accepting ||
+	       !(TTPF_STATE(state) & (TTPF_STATE(TTP_CLOSED) |
+				      TTPF_STATE(TTP_LISTEN) |
+				      TTPF_STATE(TTP_SYN_SENT)));
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_state_names_peer);
+
+/*
  * ttp_transition() - apply @ev to @sk, under the socket lock.
  * Return: the new state, or -EINVAL if @ev is not allowed in the current
  * state (the socket is left as it was: the caller's bug, or a segment that

@@ -179,6 +179,25 @@ static void application_calls_are_refused_where_they_make_no_sense(struct kunit 
 	KUNIT_EXPECT_EQ(test, ttp_next_state(TTP_TIME_WAIT, TTP_EV_CLOSE), 0);
 }
 
+static void peer_is_named_while_synchronized_and_always_to_accept(struct kunit *test)
+{
+	int s;
+
+	for (s = 1; s < TTP_MAX_STATES; s++) {
+		bool named = s != TTP_CLOSED && s != TTP_LISTEN &&
+			     s != TTP_SYN_SENT;
+
+		KUNIT_EXPECT_EQ_MSG(test, ttp_state_names_peer(s, false), named,
+				    "%s", ttp_state_name(s));
+		/* Even a connection a RST closed before accept() named it. */
+		KUNIT_EXPECT_TRUE_MSG(test, ttp_state_names_peer(s, true),
+				      "%s", ttp_state_name(s));
+	}
+	KUNIT_EXPECT_TRUE(test, ttp_state_names_peer(TTP_SYN_RECV, false));
+	KUNIT_EXPECT_FALSE(test, ttp_state_names_peer(0, true));
+	KUNIT_EXPECT_FALSE(test, ttp_state_names_peer(TTP_MAX_STATES, true));
+}
+
 static void out_of_range_states_and_events_are_refused(struct kunit *test)
 {
 	KUNIT_EXPECT_EQ(test, ttp_next_state(0, TTP_EV_CONNECT), 0);
@@ -256,6 +275,7 @@ static struct kunit_case ttp_state_cases[] = {
 	KUNIT_CASE(abort_closes_from_every_state),
 	KUNIT_CASE(reset_closes_every_state_that_has_a_peer),
 	KUNIT_CASE(application_calls_are_refused_where_they_make_no_sense),
+	KUNIT_CASE(peer_is_named_while_synchronized_and_always_to_accept),
 	KUNIT_CASE(out_of_range_states_and_events_are_refused),
 	KUNIT_CASE(every_state_is_reachable_and_can_reach_closed),
 	KUNIT_CASE(names_are_distinct_and_unknown_outside_the_range),

@@ -335,6 +335,7 @@ enum ttp_event {
 
 int ttp_next_state(int state, enum ttp_event ev);
 const char *ttp_state_name(int state);
+bool ttp_state_names_peer(int state, bool accepting);
 const char *ttp_event_name(enum ttp_event ev);
 int ttp_transition(struct sock *sk, enum ttp_event ev);
 

@@ -687,6 +687,49 @@ TEST(accept_returns_socket_whose_peer_is_the_client)
 	close(l);
 }
 
+/*
+ * A connection reset while it waits in the backlog leaves it: no process
+ * saw it, and accept() returns the next one, with that one's peer.  (One
+ * reset after accept() took it is returned: ttp_state_names_peer().)
+ */
+TEST(connection_reset_in_the_backlog_leaves_it_and_accept_gets_the_next)
+{
+	struct sockaddr_ttp second, from;
+	socklen_t len = sizeof(from);
+	long long end;
+	int l, c1, c2, a;
+	long rsts;
+
+	setup_netns(_metadata);
+	l = ttp_listen_on("127.0.0.1", 0, 4);
+	ASSERT_LE(0, l);
+	c1 = ttp_connect_to("127.0.0.1", ttp_local_port(l));
+	ASSERT_LE(0, c1);
+	c2 = ttp_connect_to("127.0.0.1", ttp_local_port(l));
+	ASSERT_LE(0, c2);
+	second = name_of(c2, false);
+	rsts = ttp_stat("TtpInRsts");
+	ASSERT_LE(0, rsts);
+	abort_close(c1);
+	/* The reset reaches the child in softirq: wait until it has. */
+	end = ttp_now_ms() + 10000;
+	while (ttp_stat("TtpInRsts") == rsts && ttp_now_ms() < end)
+		usleep(1000);
+	ASSERT_LT(rsts, ttp_stat("TtpInRsts"));
+	memset(&from, 0xff, sizeof(from));
+	ASSERT_EQ(0, fcntl(l, F_SETFL, O_NONBLOCK));
+	a = accept(l, SA(&from), &len);
+	ASSERT_LE(0, a) TH_LOG("accept: %s", strerror(errno));
+	EXPECT_EQ(sizeof(from), len);
+	EXPECT_TRUE(same_endpoint(&second, &from));
+	EXPECT_EQ(TTP_ESTABLISHED, ttp_state(a));
+	EXPECT_EQ(-1, accept(l, NULL, NULL));
+	EXPECT_EQ(EAGAIN, errno);
+	close(a);
+	close(c2);
+	close(l);
+}
+
 TEST(accept4_sets_nonblock_and_cloexec_on_new_socket)
 {
 	int l, c, a, b;
