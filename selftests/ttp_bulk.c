@@ -5,7 +5,7 @@
  *   ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW]
  *                   [-P MS]
  *   ttp_bulk client [-T] -a ADDR -p PORT [-n CONNS] [-u BYTES] [-d BYTES]
- *                   [-R RCVBUF] [-w SLOW] [-P MS]
+ *                   [-R RCVBUF] [-w SLOW] [-P MS] [-G]
  *
  * Each client connection sends a header (its number, the bytes it will
  * upload, the bytes it wants downloaded), then uploads and downloads at
@@ -15,6 +15,9 @@
  * SO_RCVBUF of the sockets; -w SLOW reads the first SLOW bytes of each
  * stream 1 KiB every 10 ms (a slow reader), the rest at full speed;
  * -P MS waits MS milliseconds before reading anything (a stopped reader).
+ * -G makes the client, once connected, wait for a byte (or the end) of its
+ * standard input before it sends anything: the test then changes the path
+ * between the handshake and the data, whatever the speed of the machine.
  * -T does the same over TCP, for comparison.
  *
  * The server serves CONNS connections (0: until killed) and exits 0 if all
@@ -349,6 +352,22 @@ static int server(const char *addr, int port, int conns)
 
 /* ---- client ---- */
 
+static int go_wait;
+static pthread_mutex_t go_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* -G: the first connection to get here reads the go byte, for them all. */
+static void wait_for_go(void)
+{
+	static int gone;
+	char c;
+
+	pthread_mutex_lock(&go_lock);
+	while (!gone && read(0, &c, 1) < 0 && errno == EINTR)
+		;
+	gone = 1;
+	pthread_mutex_unlock(&go_lock);
+}
+
 struct cjob {
 	const char *addr;
 	int port, status;
@@ -375,6 +394,8 @@ static void *client_one(void *arg)
 		close(fd);
 		return NULL;
 	}
+	if (go_wait)
+		wait_for_go();
 	if (write_all(fd, &h, sizeof(h))) {
 		j->status = err_status(errno);
 		close(fd);
@@ -415,7 +436,7 @@ static int usage(void)
 	fprintf(stderr,
 		"usage: ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW] [-P MS]\n"
 		"       ttp_bulk client [-T] -a ADDR -p PORT [-n CONNS] [-u BYTES] [-d BYTES]\n"
-		"                       [-R RCVBUF] [-w SLOW] [-P MS]\n");
+		"                       [-R RCVBUF] [-w SLOW] [-P MS] [-G]\n");
 	return 2;
 }
 
@@ -438,8 +459,11 @@ int main(int argc, char **argv)
 		conns = 0;
 	argv++;
 	argc--;
-	while ((opt = getopt(argc, argv, "Ta:b:p:c:n:u:d:R:w:P:")) != -1) {
+	while ((opt = getopt(argc, argv, "GTa:b:p:c:n:u:d:R:w:P:")) != -1) {
 		switch (opt) {
+		case 'G':
+			go_wait = 1;
+			break;
 		case 'T':
 			use_tcp = 1;
 			break;

@@ -28,7 +28,8 @@
 #       acknowledged, which one ACK does.  SACK on, then off.
 #   link_down_both_ways_transfer_completes   ttp_bulk both ways at once
 #       over a link with 20 ms of delay each way, both writers blocked in
-#       write().  As soon as the client's handshake is done, the link
+#       write().  Once the client's handshake is done, and before it
+#       sends anything (ttp_bulk -G waits for a go byte), the link
 #       fails one way (the server's packets are dropped: the client's data
 #       still arrives, its ACKs do not), so that neither side sends more
 #       than its first window, and once the client's timer has expired,
@@ -233,33 +234,32 @@ client_established() { # PORT
 t_link_down() {
 	local port=$PORT bytes=$((MIB << 20)) spid cpid rc=0 src=0
 	local ns pid who bound segs0 seen_s='' seen_c='' msg=''
-	# On the debug kernel, polling /proc and running tc take seconds: the
-	# link is cut only after the whole transfer is over, and the test
-	# would wait for expiries that never come.  Until the cut can be in
-	# place before any data flows (a filter that lets the handshake
-	# through), the case is not run there.
-	[ "${TTP_LANE:-}" = debug ] &&
-		skip "the debug kernel cuts the link too late for a finite transfer"
 	ip netns exec $C sysctl -qw net.ttp.sack=1
 	netem_on $S delay 20ms
 	netem_on $C delay 20ms
 	ip netns exec $S "$bulk" server -p $port -c 1 >$tmp/bs 2>&1 &
 	spid=$!
 	until_ok 30 "listener" listening $SPID $port
-	ip netns exec $C "$bulk" client -a $SADDR -p $port -u $bytes -d $bytes \
-		>$tmp/bc 2>&1 &
+	rm -f $tmp/go
+	mkfifo $tmp/go
+	# -G: the client sends nothing before the go byte.
+	ip netns exec $C "$bulk" client -G -a $SADDR -p $port -u $bytes \
+		-d $bytes <$tmp/go >$tmp/bc 2>&1 &
 	cpid=$!
-	# As soon as the client has its SYN+ACK, the server's packets are
-	# dropped: the client's data still arrives (its header too, so the
-	# server starts sending, into the void), its ACKs do not.  Neither
-	# side can then send more than its first window, whatever the speed
-	# of the machine: no transfer ends before the stall.  Once the
-	# client's timer has expired, it sent all it could; then the client's
-	# packets are dropped too.
+	exec {g}>$tmp/go
+	# Once the client has its SYN+ACK, the server's packets are dropped,
+	# and only then does the client send: its data still arrives (its
+	# header too, so the server starts sending, into the void), its ACKs
+	# do not.  Neither side can then send more than its first window,
+	# whatever the speed of the machine: no transfer ends before the
+	# stall.  Once the client's timer has expired, it sent all it could;
+	# then the client's packets are dropped too.
 	until_ok 120 "the client's handshake" client_established $port
 	declare -A r0
 	r0[C]=${K[rto]}
 	netem_on $S delay 20ms loss 100%
+	echo go >&$g
+	exec {g}>&-
 	until_ok 60 "the server's connection" conn $SPID $port
 	r0[S]=${K[rto]}
 	until_ok 300 "the client's first expiry" conn_timeouts_ge $CPID $port 1
