@@ -427,8 +427,9 @@ expect_of() { sed -n "s/^fuzz: expect.* $2=\([0-9]*\).*/\1/p" "$1"; }
 
 # fz_counted BEFORE FUZZ_OUTPUT D0: the server counted every segment the
 # fuzzer sent where it belongs (header, version and checksum errors, closed
-# ports, the connection), less those lost before TTP (softnet drops since
-# D0).
+# ports, the connection: rejected, or dropped as old by PAWS), less those
+# lost before TTP (softnet drops since D0).  The same sums as the checks
+# that follow the wait: a counter missing here makes the wait run out.
 fz_counted() {
 	local lost=$(($(softnet_drops) - $3)) n want
 	for n in hdr:TtpInHdrErrors version:TtpInVersionErrors csum:TtpInCsumErrors \
@@ -436,7 +437,7 @@ fz_counted() {
 		want=$(expect_of "$2" "${n%%:*}")
 		counted $S "$1" "${n#*:}" -ge $((want - lost)) || return 1
 	done
-	counted $S "$1" TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops \
+	counted $S "$1" TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops TtpPAWSDrops \
 		-ge $(($(expect_of "$2" conn) - lost))
 }
 
