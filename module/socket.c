@@ -1015,11 +1015,19 @@ static __poll_t ttp_poll(struct file *file, struct socket *sock,
 {
 	struct sock *sk = sock->sk;
 	struct ttp_sock *tsk = ttp_sk(sk);
-	int state = READ_ONCE(sk->sk_state);
-	u8 shutdown;
 	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
 
+	/*
+	 * On the wait queue first, then read the state: a handshake that
+	 * completes between the two is then either seen here or wakes us.
+	 * Read the other way round, epoll_ctl() racing a SYN-ACK on another
+	 * CPU saw SYN_SENT and missed the wakeup, and the socket was never
+	 * reported writable.
+	 */
 	sock_poll_wait(file, sock, wait);
+	state = READ_ONCE(sk->sk_state);
 
 	if (state == TTP_LISTEN)
 		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
