@@ -12,7 +12,13 @@
  *
  * One process, non-blocking sockets and epoll, so hundreds of connections
  * cost nothing.  Exit status: 0 all good, 1 data or protocol error, 2 bad
- * arguments, 3 connect failed (the errno is printed).
+ * arguments, 3 connect failed (the errno is printed), 4 a lost wakeup.
+ *
+ * A lost wakeup is a socket that poll() finds ready but that epoll (level
+ * triggered) does not report through two whole idle seconds: the socket
+ * changed state without waking its wait queue.  Both modes check for it
+ * whenever epoll_wait() returns nothing, so such a bug fails the test at
+ * once instead of hanging it until its time limit.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -68,6 +74,23 @@ static void set_nonblock(int fd)
 	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+/*
+ * One idle second's check of a socket epoll has not reported: poll() it
+ * for the events it is registered for.  @stale counts consecutive idle
+ * seconds it was ready; returns 1 at the second (a wakeup still on its way
+ * when the first poll ran has arrived by then).
+ */
+static int lost_wakeup(int fd, short events, int *stale)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+
+	if (poll(&p, 1, 0) != 1) {
+		*stale = 0;
+		return 0;
+	}
+	return ++*stale >= 2;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -83,11 +106,56 @@ struct sconn {
 	unsigned char buf[CHUNK];
 	size_t len, off;	/* bytes waiting to be echoed */
 	int eof;
+	unsigned int events;	/* what epoll waits for on it */
+	int stale;		/* idle seconds poll() found it ready */
+	struct sconn *prev, *next;	/* the open connections */
 };
+
+static struct sconn *sconns;
+
+static void sconn_unlink(struct sconn *c)
+{
+	if (c->prev)
+		c->prev->next = c->next;
+	else
+		sconns = c->next;
+	if (c->next)
+		c->next->prev = c->prev;
+}
+
+/* Set what epoll waits for on @c. */
+static void sconn_wait(int ep, struct sconn *c, unsigned int events)
+{
+	struct epoll_event ev = { .events = events, .data.ptr = c };
+
+	c->events = events;
+	c->stale = 0;
+	epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+}
+
+/* After an idle second: 1 if the listener or a connection lost a wakeup. */
+static int server_lost_wakeup(int l, int *lstale)
+{
+	struct sconn *c;
+
+	if (lost_wakeup(l, POLLIN, lstale)) {
+		fprintf(stderr, "ttp_xfer: lost wakeup: the listener has a connection to accept, epoll did not say so\n");
+		return 1;
+	}
+	for (c = sconns; c; c = c->next) {
+		if (lost_wakeup(c->fd, c->events, &c->stale)) {
+			fprintf(stderr, "ttp_xfer: lost wakeup: a server connection is ready (events %#x), epoll did not say so\n",
+				c->events);
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static int server(const char *addr, int port, int conns, int secs)
 {
 	int l = ttp_listen_on(addr, port, 65535), ep, done = 0, failed = 0;
+	int lstale = 0;
 	struct epoll_event ev, evs[64];
 	double deadline = now() + secs;
 
@@ -113,6 +181,8 @@ static int server(const char *addr, int port, int conns, int secs)
 			return 1;
 		}
 		n = epoll_wait(ep, evs, 64, 1000);
+		if (!n && server_lost_wakeup(l, &lstale))
+			return 4;
 		for (i = 0; i < n; i++) {
 			struct sconn *c = evs[i].data.ptr;
 			ssize_t r;
@@ -120,15 +190,22 @@ static int server(const char *addr, int port, int conns, int secs)
 			if (!c) {
 				int fd;
 
+				lstale = 0;
 				while ((fd = accept4(l, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
 					c = calloc(1, sizeof(*c));
 					c->fd = fd;
+					c->events = EPOLLIN;
+					c->next = sconns;
+					if (sconns)
+						sconns->prev = c;
+					sconns = c;
 					ev.events = EPOLLIN;
 					ev.data.ptr = c;
 					epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev);
 				}
 				continue;
 			}
+			c->stale = 0;
 			/* Echo what is pending, then read more. */
 			while (c->off < c->len) {
 				r = write(c->fd, c->buf + c->off, c->len - c->off);
@@ -142,40 +219,39 @@ static int server(const char *addr, int port, int conns, int secs)
 						strerror(errno));
 					goto bad;
 				}
-				ev.events = EPOLLOUT;
-				ev.data.ptr = c;
-				epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+				sconn_wait(ep, c, EPOLLOUT);
 				continue;
 			}
 			c->len = c->off = 0;
 			if (!c->eof) {
 				r = read(c->fd, c->buf, sizeof(c->buf));
+				unsigned int want = EPOLLIN;
+
 				if (r > 0) {
 					c->len = r;
-					ev.events = EPOLLOUT;
+					want = EPOLLOUT;
 				} else if (r == 0) {
 					c->eof = 1;
-				} else if (errno == EAGAIN) {
-					ev.events = EPOLLIN;
-				} else {
+				} else if (errno != EAGAIN) {
 					fprintf(stderr, "ttp_xfer: server read: %s\n",
 						strerror(errno));
 					goto bad;
 				}
 				if (!c->eof) {
-					ev.data.ptr = c;
-					epoll_ctl(ep, EPOLL_CTL_MOD, c->fd, &ev);
+					sconn_wait(ep, c, want);
 					continue;
 				}
 			}
 			/* The client finished and has its echo: we finish. */
 			shutdown(c->fd, SHUT_WR);
 			close(c->fd);
+			sconn_unlink(c);
 			free(c);
 			done++;
 			continue;
 bad:
 			close(c->fd);
+			sconn_unlink(c);
 			free(c);
 			done++;
 			failed++;
@@ -191,8 +267,47 @@ bad:
 struct cconn {
 	int fd, idx;
 	uint64_t sent, rcvd;
-	int connected, wr_done, ok;
+	int connected, wr_done, closed;
+	int stale;		/* idle seconds poll() found it ready */
 };
+
+static const char *cconn_phase(const struct cconn *c)
+{
+	if (!c->connected)
+		return "connecting";
+	return c->wr_done ? "reading the echo" : "writing";
+}
+
+/*
+ * After an idle second: 1 if a connection lost a wakeup.  @unfinished
+ * lists the connections still open (the first ten), for a timeout.
+ */
+static int client_check(struct cconn *cs, int conns, int unfinished)
+{
+	int i, shown = 0;
+
+	for (i = 0; i < conns; i++) {
+		struct cconn *c = &cs[i];
+
+		if (c->closed)
+			continue;
+		if (unfinished) {
+			if (shown++ < 10)
+				fprintf(stderr, "ttp_xfer: conn %d %s: %llu bytes sent, %llu echoed\n",
+					c->idx, cconn_phase(c),
+					(unsigned long long)c->sent,
+					(unsigned long long)c->rcvd);
+			continue;
+		}
+		if (lost_wakeup(c->fd, c->wr_done ? POLLIN : POLLIN | POLLOUT,
+				&c->stale)) {
+			fprintf(stderr, "ttp_xfer: lost wakeup: conn %d %s is ready, epoll did not say so\n",
+				c->idx, cconn_phase(c));
+			return 1;
+		}
+	}
+	return 0;
+}
 
 static int client(const char *addr, int port, int conns, uint64_t bytes,
 		  int secs)
@@ -230,14 +345,18 @@ static int client(const char *addr, int port, int conns, uint64_t bytes,
 		if (now() > deadline) {
 			fprintf(stderr, "ttp_xfer: timed out, %d connections unfinished\n",
 				left);
+			client_check(cs, conns, 1);
 			return 1;
 		}
 		n = epoll_wait(ep, evs, 64, 1000);
+		if (!n && client_check(cs, conns, 0))
+			return 4;
 		for (i = 0; i < n; i++) {
 			struct cconn *c = evs[i].data.ptr;
 			uint64_t k;
 			ssize_t r;
 
+			c->stale = 0;
 			if (!c->connected) {
 				int err = 0;
 				socklen_t len = sizeof(err);
@@ -294,6 +413,7 @@ static int client(const char *addr, int port, int conns, uint64_t bytes,
 					}
 					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
 					close(c->fd);
+					c->closed = 1;
 					left--;
 					break;
 				}
