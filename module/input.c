@@ -7,8 +7,9 @@
  * ttp_rcv() under the socket's lock, or to the socket's backlog when a
  * process holds the lock.  ttp_rcv() then follows the state of the socket:
  * a listener makes a child for a SYN, SYN_SENT completes the handshake, and
- * the synchronised states check sequence numbers, process the ACK, the
- * data, and the FIN, in that order (RFC 793, "SEGMENT ARRIVES").
+ * the synchronised states take the segment through the steps of RFC 793,
+ * "SEGMENT ARRIVES" (sequence number, RST, SYN, ACK, data, FIN), one
+ * function per step, called in order by ttp_rcv_synchronized().
  *
  * Whatever is dropped is counted in /proc/net/ttp_stats.
  */
@@ -610,134 +611,160 @@ static void ttp_ack_schedule(struct sock *sk)
 		ttp_arm_delack(sk);
 }
 
-static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
-{
-	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
-	struct ttp_sock *tsk = ttp_sk(sk);
-	struct net *net = sock_net(sk);
-	struct ttp_net *tn = ttp_pernet(net);
-	u8 fl = cb->th_flags;
-	u32 seq = cb->q.seq;
-	u32 len = skb->len;	/* payload, header pulled */
-	bool had_ofo, fin, queued = false;
-	u32 win;
+/*
+ * The synchronised states take a segment through the steps of
+ * Documentation/protocol.rst, "Processing a segment" (RFC 793, "SEGMENT
+ * ARRIVES"), one function each.  A step may take parts of the segment away
+ * (a closed window drops its data and FIN but keeps its ACK), so the steps
+ * share what is left of it in a struct ttp_seg.  Each step returns what the
+ * driver does next.
+ */
+struct ttp_seg {
+	u32	seq;
+	u32	len;		/* payload, header pulled */
+	u8	flags;		/* TTPF_*, FIN cleared with the data */
+	bool	had_ofo;	/* step 5 to 6: a hole was filling */
+	bool	queued;		/* step 5 to 6: the skb is the queue's now */
+};
 
-	/*
-	 * 1. Sequence number.  An unacceptable segment gets an ACK telling
-	 * where we are, unless it is a RST or a bare ACK: two ends that both
-	 * answered bare ACKs could answer each other forever.
-	 */
-	if (sk->sk_state == TTP_SYN_RECV && (fl & TTPF_SYN) &&
-	    seq == tsk->irs && !(fl & TTPF_RST)) {
+enum ttp_step {
+	TTP_STEP_NEXT,		/* go on to the next step */
+	TTP_STEP_DONE,		/* the segment is done with: free it */
+	TTP_STEP_KEPT,		/* a queue took the skb, or freed it */
+};
+
+/*
+ * Before step 1: two repeats that lie before rcv_nxt, which the sequence
+ * check would misjudge.
+ */
+static enum ttp_step ttp_rcv_repeat(struct sock *sk, const struct ttp_seg *s)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (sk->sk_state == TTP_SYN_RECV && (s->flags & TTPF_SYN) &&
+	    s->seq == tsk->irs && !(s->flags & TTPF_RST)) {
 		/* The peer's SYN again: our SYN+ACK was lost. */
 		ttp_retransmit_head(sk);
-		goto drop;
+		return TTP_STEP_DONE;
 	}
-	if (sk->sk_state == TTP_TIME_WAIT && (fl & TTPF_FIN) &&
-	    !(fl & TTPF_RST) && seq + len + 1 == tsk->rcv_nxt) {
+	if (sk->sk_state == TTP_TIME_WAIT && (s->flags & TTPF_FIN) &&
+	    !(s->flags & TTPF_RST) && s->seq + s->len + 1 == tsk->rcv_nxt) {
 		/* The peer's FIN again: our last ACK was lost.  Answer, and
 		 * wait the whole TIME_WAIT again (RFC 793).
 		 */
 		ttp_send_ack(sk);
-		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
-		goto drop;
+		ttp_arm_misc(sk, READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.time_wait_ms));
+		return TTP_STEP_DONE;
 	}
-	if (!ttp_ts_acceptable(sk, &cb->opts, fl)) {
+	return TTP_STEP_NEXT;
+}
+
+/*
+ * 1. Sequence number: PAWS (timestamp.c), then acceptability.  An
+ * unacceptable segment gets an ACK telling where we are, unless it is a
+ * RST or a bare ACK: two ends that both answered bare ACKs could answer
+ * each other forever.
+ */
+static enum ttp_step ttp_rcv_step_seq(struct sock *sk, struct sk_buff *skb,
+				      struct ttp_seg *s)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct net *net = sock_net(sk);
+	bool answer = s->len || (s->flags & (TTPF_SYN | TTPF_FIN));
+
+	if (!ttp_ts_acceptable(sk, &TTP_RCV_CB(skb)->opts, s->flags)) {
 		/* An old duplicate with data is answered, as below. */
-		if (len || (fl & (TTPF_SYN | TTPF_FIN)))
+		if (answer)
 			ttp_send_ack(sk);
-		goto drop;
+		return TTP_STEP_DONE;
 	}
-	if (!ttp_seq_acceptable(tsk, seq, len + !!(fl & TTPF_FIN))) {
-		/*
-		 * A closed window still takes the ACK and window of a segment
-		 * that starts where we are (RFC 793): only its data goes.
-		 */
-		if (seq == tsk->rcv_nxt && !(fl & (TTPF_RST | TTPF_SYN))) {
-			TTP_INC_STATS(net, TTP_MIB_RCVQDROP);
-			len = 0;
-			fl &= ~TTPF_FIN;
-			ttp_send_ack(sk);
-		} else {
-			/* Data we have all of is a duplicate; the rest is
-			 * out of the window.
-			 */
-			TTP_INC_STATS(net, len && !(fl & (TTPF_RST | TTPF_SYN)) &&
-				      !ttp_seq_after(seq + len, tsk->rcv_nxt) ?
-				      TTP_MIB_DUPSEGS : TTP_MIB_OUTOFWINDOW);
-			if (!(fl & TTPF_RST) &&
-			    (len || (fl & (TTPF_SYN | TTPF_FIN))))
-				ttp_send_ack(sk);
-			goto drop;
-		}
+	if (ttp_seq_acceptable(tsk, s->seq, s->len + !!(s->flags & TTPF_FIN)))
+		return TTP_STEP_NEXT;
+	/*
+	 * A closed window still takes the ACK and window of a segment that
+	 * starts where we are (RFC 793): only its data goes.
+	 */
+	if (s->seq == tsk->rcv_nxt && !(s->flags & (TTPF_RST | TTPF_SYN))) {
+		TTP_INC_STATS(net, TTP_MIB_RCVQDROP);
+		s->len = 0;
+		s->flags &= ~TTPF_FIN;
+		ttp_send_ack(sk);
+		return TTP_STEP_NEXT;
 	}
+	/* Data we have all of is a duplicate; the rest is out of the window. */
+	TTP_INC_STATS(net, s->len && !(s->flags & (TTPF_RST | TTPF_SYN)) &&
+		      !ttp_seq_after(s->seq + s->len, tsk->rcv_nxt) ?
+		      TTP_MIB_DUPSEGS : TTP_MIB_OUTOFWINDOW);
+	if (!(s->flags & TTPF_RST) && answer)
+		ttp_send_ack(sk);
+	return TTP_STEP_DONE;
+}
 
-	/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
-	if (fl & TTPF_RST) {
-		if (seq != tsk->rcv_nxt) {
-			ttp_send_challenge_ack(sk);
-			TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
-			goto drop;
-		}
-		TTP_INC_STATS(net, TTP_MIB_INRSTS);
-		if (ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-				 TTPF_STATE(TTP_CLOSE_WAIT)))
-			TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
-		ttp_transition(sk, TTP_EV_RCV_RST);
-		if (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DEAD))
-			ttp_set_error_and_done(sk, ECONNRESET);
-		else
-			ttp_done(sk);
-		goto drop;
-	}
+/* 2. RST: only at exactly rcv_nxt (RFC 5961), else a challenge. */
+static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
+{
+	struct net *net = sock_net(sk);
 
-	/* 3. A SYN in the window: old or forged.  Challenge (RFC 5961). */
-	if (fl & TTPF_SYN) {
+	if (!(s->flags & TTPF_RST))
+		return TTP_STEP_NEXT;
+	if (s->seq != ttp_sk(sk)->rcv_nxt) {
 		ttp_send_challenge_ack(sk);
 		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
-		goto drop;
+		return TTP_STEP_DONE;
 	}
+	TTP_INC_STATS(net, TTP_MIB_INRSTS);
+	if (ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+			 TTPF_STATE(TTP_CLOSE_WAIT)))
+		TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
+	ttp_transition(sk, TTP_EV_RCV_RST);
+	if (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DEAD))
+		ttp_set_error_and_done(sk, ECONNRESET);
+	else
+		ttp_done(sk);
+	return TTP_STEP_DONE;
+}
 
-	/* 4. ACK. */
-	if (!(fl & TTPF_ACK)) {
-		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
-		goto drop;
+/* 3. A SYN in the window: old or forged.  Challenge (RFC 5961, 4.2). */
+static enum ttp_step ttp_rcv_step_syn(struct sock *sk, const struct ttp_seg *s)
+{
+	if (!(s->flags & TTPF_SYN))
+		return TTP_STEP_NEXT;
+	ttp_send_challenge_ack(sk);
+	TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTOFWINDOW);
+	return TTP_STEP_DONE;
+}
+
+/* 4a. SYN_RECV: the ACK of our SYN+ACK completes the handshake. */
+static enum ttp_step ttp_rcv_handshake_ack(struct sock *sk, struct sk_buff *skb,
+					   const struct ttp_seg *s)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (cb->ack_seq != tsk->iss + 1) {
+		ttp_send_reset_reply(sock_net(sk), skb);
+		return TTP_STEP_DONE;
 	}
-	if (sk->sk_state == TTP_SYN_RECV) {
-		if (cb->ack_seq != tsk->iss + 1) {
-			ttp_send_reset_reply(net, skb);
-			goto drop;
-		}
-		if (!ttp_child_established(sk))
-			goto drop;	/* accept queue full: SYN+ACK again */
-		tsk->snd_wnd = (u32)cb->window << tsk->snd_wscale;
-		tsk->snd_wl1 = seq;
-		tsk->snd_wl2 = cb->ack_seq;
-		ttp_ack_update(sk, cb->ack_seq);
-		ttp_transition(sk, TTP_EV_RCV_ACK);
-	}
-	if (!ttp_ack_plausible(sk, cb->ack_seq)) {
-		/* Data never sent, or forged (RFC 5961, 5.2; rule above). */
-		if (len || (fl & TTPF_FIN))
-			ttp_send_challenge_ack(sk);
-		TTP_INC_STATS(net, TTP_MIB_OUTOFWINDOW);
-		goto drop;
-	}
-	/*
-	 * In the window, with an ACK that makes sense: its TSval may be the
-	 * one to echo (not before: a forged segment must not move it).
-	 */
-	ttp_ts_store(sk, &cb->opts, seq);
-	win = (u32)cb->window << tsk->snd_wscale;
-	ttp_ack_rcv(sk, cb->ack_seq,
-		    !len && !(fl & TTPF_FIN) && win == tsk->snd_wnd,
-		    skb_transport_header(skb) + TTP_HDR_LEN, &cb->opts);
-	/* Window update from the newest segment (RFC 793 SND.WL1/WL2). */
+	if (!ttp_child_established(sk))
+		return TTP_STEP_DONE;	/* accept queue full: SYN+ACK again */
+	tsk->snd_wnd = (u32)cb->window << tsk->snd_wscale;
+	tsk->snd_wl1 = s->seq;
+	tsk->snd_wl2 = cb->ack_seq;
+	ttp_ack_update(sk, cb->ack_seq);
+	ttp_transition(sk, TTP_EV_RCV_ACK);
+	return TTP_STEP_NEXT;
+}
+
+/* 4b. The peer's window, from the newest segment (RFC 793 SND.WL1/WL2). */
+static void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
 	if (ttp_seq_before(tsk->snd_wl1, seq) ||
-	    (tsk->snd_wl1 == seq && !ttp_seq_before(cb->ack_seq, tsk->snd_wl2))) {
+	    (tsk->snd_wl1 == seq && !ttp_seq_before(ack, tsk->snd_wl2))) {
 		tsk->snd_wnd = win;
 		tsk->snd_wl1 = seq;
-		tsk->snd_wl2 = cb->ack_seq;
+		tsk->snd_wl2 = ack;
 	}
 	/* An answer from the peer: its window is worth probing further. */
 	if (tsk->probes) {
@@ -745,86 +772,175 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		if (tsk->snd_una == tsk->snd_nxt)
 			tsk->rtx_start = 0;
 	}
+}
+
+/* 4c. Our FIN is acknowledged when everything queued is. */
+static enum ttp_step ttp_rcv_fin_acked(struct sock *sk)
+{
+	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+
+	if (ttp_sk(sk)->snd_una != ttp_sk(sk)->write_seq ||
+	    !ttp_state_in(sk, TTPF_STATE(TTP_FIN_WAIT1) |
+			  TTPF_STATE(TTP_CLOSING) | TTPF_STATE(TTP_LAST_ACK)))
+		return TTP_STEP_NEXT;
+	switch (ttp_transition(sk, TTP_EV_FIN_ACKED)) {
+	case TTP_FIN_WAIT2:
+		sk->sk_state_change(sk);
+		if (sock_flag(sk, SOCK_DEAD))
+			ttp_arm_misc(sk, READ_ONCE(tn->sysctl.fin_timeout_ms));
+		break;
+	case TTP_TIME_WAIT:
+		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+		break;
+	case TTP_CLOSED:
+		ttp_done(sk);
+		return TTP_STEP_DONE;
+	}
+	return TTP_STEP_NEXT;
+}
+
+/*
+ * 4. ACK: required; in SYN_RECV it completes the handshake; it must be
+ * plausible (Blind attacks); then it frees what it covers (recovery.c),
+ * updates the peer's window, lets more data go, and may end our FIN.
+ */
+static enum ttp_step ttp_rcv_step_ack(struct sock *sk, struct sk_buff *skb,
+				      const struct ttp_seg *s)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 win;
+
+	if (!(s->flags & TTPF_ACK)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTOFWINDOW);
+		return TTP_STEP_DONE;
+	}
+	if (sk->sk_state == TTP_SYN_RECV &&
+	    ttp_rcv_handshake_ack(sk, skb, s) != TTP_STEP_NEXT)
+		return TTP_STEP_DONE;
+	if (!ttp_ack_plausible(sk, cb->ack_seq)) {
+		/* Data never sent, or forged (RFC 5961, 5.2; rule above). */
+		if (s->len || (s->flags & TTPF_FIN))
+			ttp_send_challenge_ack(sk);
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTOFWINDOW);
+		return TTP_STEP_DONE;
+	}
+	/*
+	 * In the window, with an ACK that makes sense: its TSval may be the
+	 * one to echo (not before: a forged segment must not move it).
+	 */
+	ttp_ts_store(sk, &cb->opts, s->seq);
+	win = (u32)cb->window << tsk->snd_wscale;
+	ttp_ack_rcv(sk, cb->ack_seq,
+		    !s->len && !(s->flags & TTPF_FIN) && win == tsk->snd_wnd,
+		    skb_transport_header(skb) + TTP_HDR_LEN, &cb->opts);
+	ttp_rcv_window(sk, s->seq, cb->ack_seq, win);
 	/* The ACK or the window may let more data go. */
 	if (tsk->send_head || tsk->lost_out > tsk->retrans_out)
 		ttp_push(sk);
+	return ttp_rcv_fin_acked(sk);
+}
 
-	/* Our FIN is acknowledged when everything queued is. */
-	if (tsk->snd_una == tsk->write_seq &&
-	    ttp_state_in(sk, TTPF_STATE(TTP_FIN_WAIT1) |
-			 TTPF_STATE(TTP_CLOSING) | TTPF_STATE(TTP_LAST_ACK))) {
-		switch (ttp_transition(sk, TTP_EV_FIN_ACKED)) {
-		case TTP_FIN_WAIT2:
-			sk->sk_state_change(sk);
-			if (sock_flag(sk, SOCK_DEAD))
-				ttp_arm_misc(sk, READ_ONCE(tn->sysctl.fin_timeout_ms));
-			break;
-		case TTP_TIME_WAIT:
-			ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
-			break;
-		case TTP_CLOSED:
-			ttp_done(sk);
-			goto drop;
-		}
-	}
+/*
+ * 5. Data, in the states where the peer may still send: out of order to
+ * the out-of-order queue, a repeat acknowledged, in order to the receive
+ * queue.
+ */
+static enum ttp_step ttp_rcv_step_data(struct sock *sk, struct sk_buff *skb,
+				       struct ttp_seg *s)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
 
-	/* 5. Data and FIN, in the states where the peer may still send. */
-	if (!(len || (fl & TTPF_FIN)) ||
+	if (!(s->len || (s->flags & TTPF_FIN)) ||
 	    !ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
 			  TTPF_STATE(TTP_FIN_WAIT1) |
 			  TTPF_STATE(TTP_FIN_WAIT2)))
-		goto drop;
-	if (len && sock_flag(sk, SOCK_DEAD) && !tsk->parent) {
+		return TTP_STEP_DONE;
+	if (s->len && sock_flag(sk, SOCK_DEAD) && !tsk->parent) {
 		/*
 		 * Data for a socket closed by its process (not one waiting
 		 * for accept(), also without a process): nobody will read
 		 * it, and the sender must know (RFC 2525).
 		 */
 		ttp_send_active_rst(sk, GFP_ATOMIC);
-		TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_ESTABRESETS);
 		ttp_transition(sk, TTP_EV_ABORT);
 		ttp_done(sk);
-		goto drop;
+		return TTP_STEP_DONE;
 	}
-	if (ttp_seq_after(seq, tsk->rcv_nxt)) {
+	if (ttp_seq_after(s->seq, tsk->rcv_nxt)) {
 		/* A hole before it: keep it, and say so at once. */
 		ttp_ofo_queue(sk, skb);
 		ttp_send_ack(sk);
-		return;
+		return TTP_STEP_KEPT;
 	}
-	if (!ttp_seq_after(cb->q.end_seq, tsk->rcv_nxt)) {
+	if (!ttp_seq_after(TTP_RCV_CB(skb)->q.end_seq, tsk->rcv_nxt)) {
 		/* All of it arrived before: the sender missed our ACK. */
-		if (len)
-			TTP_INC_STATS(net, TTP_MIB_DUPSEGS);
+		if (s->len)
+			TTP_INC_STATS(sock_net(sk), TTP_MIB_DUPSEGS);
 		ttp_send_ack(sk);
-		goto drop;
+		return TTP_STEP_DONE;
 	}
-
-	had_ofo = !skb_queue_empty(&tsk->ofo_queue);
-	fin = fl & TTPF_FIN;
-	if (ttp_seq_after(seq + len, tsk->rcv_nxt)) {
+	s->had_ofo = !skb_queue_empty(&tsk->ofo_queue);
+	if (ttp_seq_after(s->seq + s->len, tsk->rcv_nxt)) {
 		if (!ttp_rcv_data(sk, skb)) {
 			ttp_send_ack(sk);	/* @skb is gone */
-			return;
+			return TTP_STEP_KEPT;
 		}
-		queued = true;
+		s->queued = true;
 	}
+	return TTP_STEP_NEXT;
+}
+
+/*
+ * 6. The application is told; then the FIN, now that all data before it
+ * has arrived, or else the ACK that the data calls for.
+ */
+static enum ttp_step ttp_rcv_step_fin(struct sock *sk, const struct ttp_seg *s)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
 	if (!sock_flag(sk, SOCK_DEAD))
 		sk->sk_data_ready(sk);
-	if (fin) {
+	if (s->flags & TTPF_FIN) {
 		__skb_queue_purge(&tsk->ofo_queue);	/* nothing follows */
 		ttp_rcv_fin(sk);	/* it acknowledges */
-	} else if (had_ofo) {
+	} else if (s->had_ofo) {
 		/* At once, whatever filled: the sender is recovering. */
 		if (!ttp_ofo_drain(sk))
 			ttp_send_ack(sk);
 	} else {
 		ttp_ack_schedule(sk);
 	}
-	if (queued)
-		return;
-drop:
-	consume_skb(skb);
+	/* A FIN alone was queued nowhere. */
+	return s->queued ? TTP_STEP_KEPT : TTP_STEP_DONE;
+}
+
+/* The driver: the spec's steps in its order, until one ends the segment. */
+static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_seg s = {
+		.seq	= TTP_RCV_CB(skb)->q.seq,
+		.len	= skb->len,
+		.flags	= TTP_RCV_CB(skb)->th_flags,
+	};
+	enum ttp_step step;
+
+	step = ttp_rcv_repeat(sk, &s);
+	if (step == TTP_STEP_NEXT)
+		step = ttp_rcv_step_seq(sk, skb, &s);		/* 1 */
+	if (step == TTP_STEP_NEXT)
+		step = ttp_rcv_step_rst(sk, &s);		/* 2 */
+	if (step == TTP_STEP_NEXT)
+		step = ttp_rcv_step_syn(sk, &s);		/* 3 */
+	if (step == TTP_STEP_NEXT)
+		step = ttp_rcv_step_ack(sk, skb, &s);		/* 4 */
+	if (step == TTP_STEP_NEXT)
+		step = ttp_rcv_step_data(sk, skb, &s);		/* 5 */
+	if (step == TTP_STEP_NEXT)
+		step = ttp_rcv_step_fin(sk, &s);		/* 6 */
+	if (step != TTP_STEP_KEPT)
+		consume_skb(skb);
 }
 
 /* Process one segment for @sk, under its lock. */

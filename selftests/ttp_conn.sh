@@ -32,8 +32,8 @@ dump_stats() {
 	for ns in $S $C; do
 		echo "counters of $ns:"
 		ip netns exec $ns awk '$2 != 0 {print "  " $0}' /proc/net/ttp_stats
-		echo "sockets of $ns:"
-		ip netns exec $ns sed 's/^/  /' /proc/net/ttp
+		echo "sockets of $ns (the first 40 of $(ip netns exec $ns awk 'NR > 1' /proc/net/ttp | wc -l)):"
+		ip netns exec $ns sed -n 's/^/  /; 1,41p' /proc/net/ttp
 	done
 }
 
@@ -104,11 +104,11 @@ t_10000_concurrent_connections_cost_per_connection_stays_flat() {
 	ip netns exec $S sysctl -qw net.ttp.max_syn_backlog=16384 net.core.somaxconn=16384
 	serve 7200 "$ns" || fail "server did not start"
 	small=$(ip netns exec $C "$xfer" client -a $SADDR -p 7200 -n "$ns" -s 1000 -t 120) ||
-		fail "$ns connections: $small"
+		{ dump_stats; fail "$ns connections: $small"; }
 	wait || fail "server of $ns failed"
 	serve 7201 "$nb" || fail "server did not start"
 	big=$(ip netns exec $C "$xfer" client -a $SADDR -p 7201 -n "$nb" -s 1000 -t 600) ||
-		fail "$nb connections: $big"
+		{ dump_stats; fail "$nb connections: $big"; }
 	wait || fail "server of $nb failed"
 	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="32768 60999"
 	ip netns exec $S sysctl -qw net.ttp.max_syn_backlog=256
