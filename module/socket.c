@@ -886,25 +886,6 @@ out_err:
 	return err;
 }
 
-/* After the application read: tell the peer if the window opened much. */
-static void ttp_cleanup_rbuf(struct sock *sk)
-{
-	struct ttp_sock *tsk = ttp_sk(sk);
-	u32 right = tsk->rcv_wup + tsk->rcv_wnd;
-	u32 now = tsk->rcv_nxt + ttp_select_window_peek(sk);
-
-	if (!ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-			  TTPF_STATE(TTP_FIN_WAIT1) |
-			  TTPF_STATE(TTP_FIN_WAIT2)))
-		return;
-	/* A window update is worth a segment once it grows by 2 MSS or
-	 * doubles: the sender may be stalled on the old edge.
-	 */
-	if (ttp_seq_after(now, right) &&
-	    (now - right >= 2U * tsk->mss || now - right >= tsk->rcv_wnd))
-		ttp_send_ack(sk);
-}
-
 static int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		       int flags)
 {

@@ -392,16 +392,12 @@ static inline bool ttp_ts_on(const struct ttp_sock *tsk)
 struct flowi4;
 struct rtable;
 u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
-u16 ttp_route_mss(struct sock *sk);
-u8 ttp_choose_wscale(const struct sock *sk);
-u32 ttp_select_window_peek(const struct sock *sk);
 int ttp_send_syn(struct sock *sk);
 int ttp_send_synack(struct sock *sk);
 void ttp_send_ack(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 void ttp_send_active_rst(struct sock *sk, gfp_t gfp);
 void ttp_send_reset_reply(struct net *net, struct sk_buff *skb);
-u16 ttp_mtu_mss(unsigned int mtu);
 struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
 			       struct flowi4 *fl4);
 void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
@@ -425,7 +421,25 @@ void ttp_arm_delack(struct sock *sk);
 int ttp_v4_rcv(struct sk_buff *skb);
 int ttp_v4_err(struct sk_buff *skb, u32 info);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* negotiate.c */
+u16 ttp_mtu_mss(unsigned int mtu);
+u16 ttp_route_mss(struct sock *sk);
+u8 ttp_choose_wscale(const struct sock *sk);
+void ttp_syn_options(struct sock *sk, struct ttp_opts *o, bool synack);
+void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
+		   bool we_are_client, u8 ours_wscale);
+
+/* receiver.c */
+bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len);
+bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb);
+void ttp_ofo_queue(struct sock *sk, struct sk_buff *skb);
+bool ttp_ofo_drain(struct sock *sk);
 unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b);
+void ttp_ack_schedule(struct sock *sk);
+u32 ttp_select_window_peek(const struct sock *sk);
+u32 ttp_select_window(struct sock *sk);
+void ttp_cleanup_rbuf(struct sock *sk);
 
 /* syncookie.c */
 bool ttp_syncookie_wanted(struct sock *sk, bool syn_queue_full);

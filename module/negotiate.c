@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Negotiation: the options our SYN and SYN+ACK offer, the MSS a route
+ * allows, and what a connection takes from the peer's offer (MSS, window
+ * scale, checksum algorithm, SACK, timestamps).  Documentation/protocol.rst,
+ * "Negotiation".  What a SYN cookie keeps of it is in syncookie.c.
+ */
+#include <net/ip.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+/*
+ * Largest payload the route lets a segment carry.  A segment is one linear
+ * allocation (output.c builds them so); on a path with a huge MTU, such as
+ * loopback's 64 KiB, it stops at what fits a 32 KiB allocation, as a larger
+ * one would cost twice its size in socket memory.
+ */
+#define TTP_MAX_MSS	(SKB_WITH_OVERHEAD(32768) - TTP_MAX_HEADER)
+
+/**
+ * ttp_mtu_mss() - the MSS a path MTU allows
+ * @mtu: the path MTU
+ *
+ * Return: @mtu less the IP and TTP headers, within [TTP_MIN_MSS, TTP_MAX_MSS].
+ */
+u16 ttp_mtu_mss(unsigned int mtu)
+{
+	int mss = mtu - sizeof(struct iphdr) - TTP_HDR_LEN;
+
+	return clamp_t(int, mss, TTP_MIN_MSS, TTP_MAX_MSS);
+}
+
+/**
+ * ttp_route_mss() - the MSS the socket's route allows
+ * @sk: the socket
+ *
+ * Return: ttp_mtu_mss() of the route's MTU, or of 576 without a route.
+ */
+u16 ttp_route_mss(struct sock *sk)
+{
+	struct dst_entry *dst = __sk_dst_get(sk);
+
+	return ttp_mtu_mss(dst ? dst_mtu(dst) : 576);
+}
+
+/**
+ * ttp_choose_wscale() - the window scale we offer
+ * @sk: the socket
+ *
+ * Return: the shift that lets our largest possible buffer be advertised.
+ */
+u8 ttp_choose_wscale(const struct sock *sk)
+{
+	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
+			  READ_ONCE(sysctl_rmem_max) * 2) / 2;
+	u8 ws = 0;
+
+	while (space > U16_MAX && ws < TTP_MAX_WSCALE) {
+		space >>= 1;
+		ws++;
+	}
+	return ws;
+}
+
+/**
+ * ttp_syn_options() - the options of our SYN or SYN+ACK
+ * @sk: the connection
+ * @o: filled in
+ * @synack: a SYN+ACK, which answers what the peer's SYN offered
+ *
+ * A SYN offers what this socket may use; a SYN+ACK names what was chosen.
+ */
+void ttp_syn_options(struct sock *sk, struct ttp_opts *o, bool synack)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u16 mss = ttp_route_mss(sk);
+
+	if (tsk->mss_clamp)
+		mss = min(mss, tsk->mss_clamp);
+	memset(o, 0, sizeof(*o));
+	o->has_mss = 1;
+	o->mss = mss;
+	if (!synack || (tsk->opts & TTPI_OPT_WSCALE)) {
+		if (!synack)
+			tsk->rcv_wscale = ttp_choose_wscale(sk);
+		o->has_wscale = 1;
+		o->wscale = tsk->rcv_wscale;
+	}
+	o->has_csum = 1;
+	/* A SYN offers algorithms; a SYN+ACK names the one chosen. */
+	o->csum_mask = synack ? 1 << tsk->csum_algo : tsk->csum_offer;
+	/* SACK if we offer it; in a SYN+ACK, if both did. */
+	o->sack_ok = synack ? !!(tsk->opts & TTPI_OPT_SACK) : tsk->sack_offer;
+	/* Timestamps likewise; a SYN+ACK echoes the SYN's TSval. */
+	if (synack ? ttp_ts_on(tsk) : tsk->ts_offer) {
+		o->has_ts = 1;
+		o->tsval = ttp_ts_now(tsk);
+		o->tsecr = synack ? tsk->ts_recent : 0;
+	}
+}
+
+/* ---- the handshake: negotiation ---- */
+
+/**
+ * ttp_negotiate() - apply what the peer's SYN or SYN+ACK offered
+ * @sk: the connection
+ * @peer: the options of the peer's SYN (server) or SYN+ACK (client)
+ * @we_are_client: which of the two @sk is
+ * @ours_wscale: the window scale our side offers
+ *
+ * MSS, timestamps, window scale, checksum algorithm and SACK, as
+ * Documentation/protocol.rst, "Negotiation", says; then congestion control
+ * starts from the MSS agreed.
+ */
+void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
+		   bool we_are_client, u8 ours_wscale)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	u16 mss = ttp_route_mss(sk);
+
+	if (tsk->mss_clamp)
+		mss = min(mss, tsk->mss_clamp);
+	mss = min_t(u16, mss, peer->has_mss ? peer->mss :
+		    READ_ONCE(tn->sysctl.default_mss));
+	tsk->mss_agreed = max_t(u16, mss, TTP_MIN_MSS);
+	tsk->mss = tsk->mss_agreed;
+
+	/*
+	 * Timestamps if both sides sent the option; every segment then
+	 * carries it, in room the MSS leaves for data (RFC 7323, as TCP).
+	 */
+	if (peer->has_ts && tsk->ts_offer) {
+		tsk->opts |= TTPI_OPT_TIMESTAMPS;
+		tsk->mss -= TTP_TS_SPACE;
+		ttp_ts_init(sk, peer);
+	} else {
+		tsk->opts &= ~TTPI_OPT_TIMESTAMPS;
+	}
+
+	/* Window scaling only if both sides sent the option. */
+	if (peer->has_wscale) {
+		tsk->opts |= TTPI_OPT_WSCALE;
+		tsk->snd_wscale = peer->wscale;
+		tsk->rcv_wscale = ours_wscale;
+	} else {
+		tsk->opts &= ~TTPI_OPT_WSCALE;
+		tsk->snd_wscale = 0;
+		tsk->rcv_wscale = 0;
+	}
+
+	/*
+	 * Checksum: the server picks CRC32C if both offered it, else the
+	 * Internet checksum, which every TTP supports.  The client takes the
+	 * server's pick, if it offered it.
+	 */
+	tsk->csum_algo = TTP_CSUM_INET;
+	if (peer->has_csum) {
+		u8 both = peer->csum_mask & tsk->csum_offer;
+
+		if (we_are_client) {
+			if (both == (1 << TTP_CSUM_CRC32C))
+				tsk->csum_algo = TTP_CSUM_CRC32C;
+		} else if (both & (1 << TTP_CSUM_CRC32C)) {
+			tsk->csum_algo = TTP_CSUM_CRC32C;
+		}
+	}
+	if (tsk->csum_algo == TTP_CSUM_CRC32C)
+		tsk->opts |= TTPI_OPT_CRC32C;
+
+	/* SACK if both sides offered it. */
+	if (peer->sack_ok && tsk->sack_offer)
+		tsk->opts |= TTPI_OPT_SACK;
+	else
+		tsk->opts &= ~TTPI_OPT_SACK;
+
+	ttp_cc_init(&tsk->cc, tsk->mss);
+}

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The receiver: which segments the window accepts, what arrives in order
+ * (to the receive queue) and after a hole (to the out-of-order queue, and
+ * the SACK blocks that describe it), the window we advertise, and when we
+ * acknowledge.  The sender's side of the same exchange is recovery.c.
+ */
+#include <linux/skbuff.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+/* ---- acceptability ---- */
+
+/**
+ * ttp_seq_acceptable() - is a segment in the receive window?
+ * @tsk: the connection
+ * @seq: the segment's sequence number
+ * @len: its length in sequence space (data, plus 1 for a FIN)
+ *
+ * RFC 793's four cases (Documentation/protocol.rst, "Segment
+ * acceptability").
+ * Return: true if the segment is acceptable.
+ */
+bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len)
+{
+	u32 edge = tsk->rcv_wup + tsk->rcv_wnd;
+	/* Data accepted whole may end past the edge: the window is 0 then. */
+	u32 wnd = ttp_seq_after(edge, tsk->rcv_nxt) ? edge - tsk->rcv_nxt : 0;
+
+	if (!len)
+		return wnd ? ttp_seq_between(tsk->rcv_nxt, seq,
+					     tsk->rcv_nxt + wnd - 1) :
+			     seq == tsk->rcv_nxt;
+	if (!wnd)
+		return false;
+	return ttp_seq_between(tsk->rcv_nxt, seq, tsk->rcv_nxt + wnd - 1) ||
+	       ttp_seq_between(tsk->rcv_nxt, seq + len - 1,
+			       tsk->rcv_nxt + wnd - 1);
+}
+
+/* ---- the receive and out-of-order queues ---- */
+
+/*
+ * A small segment in a large buffer would be charged many times its size
+ * against the receive buffer, and the window promised space for its data,
+ * not for that: give it a buffer of its own size (TCP collapses its queue
+ * for the same reason).  Returns the skb to queue: the copy, or @skb itself
+ * if no memory could be had for a copy.
+ */
+static struct sk_buff *ttp_rcv_compact(struct sk_buff *skb)
+{
+	struct sk_buff *n;
+
+	if (skb->truesize <= 2 * SKB_TRUESIZE(skb->len))
+		return skb;
+	n = alloc_skb(skb->len, GFP_ATOMIC);
+	if (!n)
+		return skb;
+	if (skb_copy_bits(skb, 0, skb_put(n, skb->len), skb->len)) {
+		kfree_skb(n);
+		return skb;
+	}
+	memcpy(n->cb, skb->cb, sizeof(n->cb));
+	consume_skb(skb);
+	return n;
+}
+
+/* Charge @skb to the socket's receive buffer. */
+static void ttp_rcv_own(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	/* How much of the memory charged is data: the window follows it. */
+	tsk->rcv_ratio = clamp_t(u32, (tsk->rcv_ratio * 7 +
+				       ((u64)skb->len << 8) / skb->truesize) / 8,
+				 16, 256);
+	skb_dst_drop(skb);
+	skb_set_owner_r(skb, sk);
+}
+
+/*
+ * Append @skb, charged already, which starts at or before rcv_nxt and ends
+ * after it, to what the application reads; the bytes we have are cut.
+ */
+static void ttp_rcv_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 trim = tsk->rcv_nxt - cb->seq;
+
+	if (trim) {
+		__skb_pull(skb, trim);
+		cb->seq += trim;
+	}
+	__skb_queue_tail(&sk->sk_receive_queue, skb);
+	tsk->rcv_nxt = cb->seq + skb->len;
+	tsk->bytes_received += skb->len;
+}
+
+/**
+ * ttp_rcv_data() - queue in-order data for the application
+ * @sk: the connection
+ * @skb: data that starts at or before rcv_nxt and ends after it
+ *
+ * Possibly as a compact copy.  Either way @skb is consumed.
+ * Return: false if it was dropped for want of room.
+ */
+bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb)
+{
+	if (skb->truesize > 2 * SKB_TRUESIZE(skb->len) &&
+	    atomic_read(&sk->sk_rmem_alloc) + SKB_TRUESIZE(skb->len) <=
+	    (unsigned int)READ_ONCE(sk->sk_rcvbuf))
+		skb = ttp_rcv_compact(skb);
+
+	/*
+	 * Data inside the window we advertised was promised room.  The window
+	 * follows the measured overhead and normally keeps the socket under
+	 * its receive buffer; when the estimate lags, take up to twice the
+	 * buffer rather than drop what the peer was allowed to send.  Beyond
+	 * that, drop: memory stays bounded whatever the peer does.  An empty
+	 * receive queue takes the segment whatever its size, so that a buffer
+	 * narrower than one segment still moves data: with nothing in flight
+	 * the sender sends a segment wider than a narrow window (ttp_push()),
+	 * and the bound grows by that one segment only.
+	 */
+	if (!skb_queue_empty(&sk->sk_receive_queue) &&
+	    atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    2U * READ_ONCE(sk->sk_rcvbuf)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_RCVQDROP);
+		kfree_skb(skb);
+		return false;
+	}
+	ttp_rcv_own(sk, skb);
+	ttp_rcv_queue(sk, skb);
+	return true;
+}
+
+/**
+ * ttp_ofo_queue() - keep data that arrived after a hole
+ * @sk: the connection
+ * @skb: data that starts after rcv_nxt
+ *
+ * In sequence order, in the out-of-order queue until the hole fills (the
+ * sender learns of it by SACK).  Its memory is charged like the rest and
+ * bounded by the receive buffer: past that, it is dropped, to be sent
+ * again.  Consumes @skb.
+ */
+void ttp_ofo_queue(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff_head *q = &tsk->ofo_queue;
+	struct sk_buff *prev, *next;
+	struct ttp_skb_cb *cb;
+
+	tsk->rcv_ofo++;
+	if (skb->truesize > 2 * SKB_TRUESIZE(skb->len))
+		skb = ttp_rcv_compact(skb);
+	if (atomic_read(&sk->sk_rmem_alloc) + skb->truesize >
+	    (unsigned int)READ_ONCE(sk->sk_rcvbuf)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_OFOSEGS);
+		kfree_skb(skb);
+		return;
+	}
+	cb = TTP_SKB_CB(skb);
+
+	/* Segments mostly arrive in order after a hole: search from the end. */
+	skb_queue_reverse_walk(q, prev) {
+		if (!ttp_seq_after(TTP_SKB_CB(prev)->seq, cb->seq))
+			break;
+	}
+	if (prev != (struct sk_buff *)q &&
+	    !ttp_seq_after(cb->end_seq, TTP_SKB_CB(prev)->end_seq)) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_DUPSEGS);
+		kfree_skb(skb);	/* we have all of it */
+		return;
+	}
+	ttp_rcv_own(sk, skb);
+	__skb_queue_after(q, prev, skb);
+	/* What follows and lies wholly inside it is not needed any more. */
+	while ((next = skb_peek_next(skb, q)) &&
+	       !ttp_seq_after(TTP_SKB_CB(next)->end_seq, cb->end_seq)) {
+		__skb_unlink(next, q);
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_DUPSEGS);
+		kfree_skb(next);
+	}
+	tsk->ofo_last = cb->seq;
+	TTP_INC_STATS(sock_net(sk), TTP_MIB_OFOQUEUED);
+}
+
+/**
+ * ttp_ofo_drain() - move what the filled hole put in order to the receive queue
+ * @sk: the connection
+ *
+ * The application is told of new data.  A FIN that is now next in sequence
+ * ends the out-of-order queue (nothing can follow it); the caller takes it.
+ * Return: true if the peer's FIN is next in sequence.
+ */
+bool ttp_ofo_drain(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	bool data = false, fin = false;
+	struct sk_buff *skb;
+
+	while ((skb = skb_peek(&tsk->ofo_queue)) &&
+	       !ttp_seq_after(TTP_SKB_CB(skb)->seq, tsk->rcv_nxt)) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		__skb_unlink(skb, &tsk->ofo_queue);
+		if (!ttp_seq_after(cb->end_seq, tsk->rcv_nxt)) {
+			kfree_skb(skb);	/* arrived in order meanwhile */
+			continue;
+		}
+		fin = cb->flags & TTPF_FIN;
+		if (skb->len > tsk->rcv_nxt - cb->seq) {
+			ttp_rcv_queue(sk, skb);
+			data = true;
+		} else {
+			kfree_skb(skb);	/* a FIN alone */
+		}
+		if (fin) {
+			/* Nothing can follow a FIN. */
+			__skb_queue_purge(&tsk->ofo_queue);
+			break;
+		}
+	}
+	if (data && !sock_flag(sk, SOCK_DEAD))
+		sk->sk_data_ready(sk);
+	return fin;
+}
+
+/*
+ * ttp_sack_blocks() - the SACK blocks of an ACK (RFC 2018): the
+ * out-of-order queue as ranges of contiguous data, the one holding the
+ * segment that arrived last first, then the highest others.
+ * Return: how many were written to @b, at most TTP_MAX_SACKS.
+ */
+unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
+{
+	const struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_sack_block ring[TTP_MAX_SACKS], cur = {};
+	unsigned int nring = 0, n = 0, kept, i;
+	struct sk_buff *skb;
+	bool have = false;
+
+	b[0].start = 0;
+	b[0].end = 0;
+	skb_queue_walk(&tsk->ofo_queue, skb) {
+		u32 seq = TTP_SKB_CB(skb)->seq, end = TTP_SKB_CB(skb)->end_seq;
+
+		if (have && !ttp_seq_after(seq, cur.end)) {
+			if (ttp_seq_after(end, cur.end))
+				cur.end = end;
+			continue;
+		}
+		if (have)
+			ring[nring++ % TTP_MAX_SACKS] = cur;
+		cur.start = seq;
+		cur.end = end;
+		have = true;
+	}
+	if (!have)
+		return 0;
+	ring[nring++ % TTP_MAX_SACKS] = cur;
+
+	kept = min_t(unsigned int, nring, TTP_MAX_SACKS);
+	/* The block of the last arrival, if it is among the highest... */
+	for (i = 0; i < kept; i++) {
+		struct ttp_sack_block *r = &ring[i];
+
+		if (!ttp_seq_before(tsk->ofo_last, r->start) &&
+		    ttp_seq_before(tsk->ofo_last, r->end)) {
+			b[n++] = *r;
+			break;
+		}
+	}
+	/* ...then the others, highest first. */
+	for (i = 0; i < kept && n < TTP_MAX_SACKS; i++) {
+		struct ttp_sack_block *r = &ring[(nring - 1 - i) % TTP_MAX_SACKS];
+
+		if (n && r->start == b[0].start)
+			continue;
+		b[n++] = *r;
+	}
+	return n;
+}
+
+/**
+ * ttp_ack_schedule() - acknowledge in-order data, at once or soon
+ * @sk: the connection
+ *
+ * Every second segment at once, a lone one within delack_ms, unless data
+ * going out carries the ACK first.
+ */
+void ttp_ack_schedule(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (++tsk->ack_pending >= 2)
+		ttp_send_ack(sk);
+	else
+		ttp_arm_delack(sk);
+}
+
+/* ---- the window, and acknowledging ---- */
+
+/**
+ * ttp_select_window_peek() - the receive window we would advertise now
+ * @sk: the connection
+ *
+ * The free receive buffer, less what skb overhead will take of it
+ * (rcv_ratio, measured on what arrives, as TCP's scaling_ratio is), never
+ * moving the right edge to the left of one already advertised (RFC 793: no
+ * shrinking), and a multiple of the scale unit.
+ * Return: the window in bytes.
+ */
+u32 ttp_select_window_peek(const struct sock *sk)
+{
+	const struct ttp_sock *tsk = ttp_sk(sk);
+	int free = READ_ONCE(sk->sk_rcvbuf) - atomic_read(&sk->sk_rmem_alloc);
+	u32 win = free > 0 ? ((u64)free * tsk->rcv_ratio) >> 8 : 0;
+	u32 edge = tsk->rcv_wup + tsk->rcv_wnd;
+	u32 max = (u32)U16_MAX << tsk->rcv_wscale;
+
+	if (ttp_seq_after(edge, tsk->rcv_nxt + win))
+		win = edge - tsk->rcv_nxt;
+	win = min(win, max);
+	/* Rounding down would shrink a window that was kept. */
+	if (tsk->rcv_wscale)
+		win = ALIGN(win, 1U << tsk->rcv_wscale);
+	return min(win, max);
+}
+
+/**
+ * ttp_select_window() - the window to advertise now, remembered as advertised
+ * @sk: the connection
+ *
+ * Return: ttp_select_window_peek(), which becomes rcv_wnd from rcv_nxt.
+ */
+u32 ttp_select_window(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 win = ttp_select_window_peek(sk);
+
+	tsk->rcv_wnd = win;
+	tsk->rcv_wup = tsk->rcv_nxt;
+	return win;
+}
+
+/**
+ * ttp_cleanup_rbuf() - after the application read, a window update if it is worth one
+ * @sk: the connection
+ *
+ * Tells the peer when the window opened by 2 MSS, or doubled.
+ */
+void ttp_cleanup_rbuf(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 right = tsk->rcv_wup + tsk->rcv_wnd;
+	u32 now = tsk->rcv_nxt + ttp_select_window_peek(sk);
+
+	if (!ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
+			  TTPF_STATE(TTP_FIN_WAIT1) |
+			  TTPF_STATE(TTP_FIN_WAIT2)))
+		return;
+	/* A window update is worth a segment once it grows by 2 MSS or
+	 * doubles: the sender may be stalled on the old edge.
+	 */
+	if (ttp_seq_after(now, right) &&
+	    (now - right >= 2U * tsk->mss || now - right >= tsk->rcv_wnd))
+		ttp_send_ack(sk);
+}
