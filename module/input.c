@@ -5,11 +5,12 @@
  * ttp_v4_rcv() checks what can be checked without a socket (length,
  * version, checksum, options), finds the socket, and hands the segment to
  * ttp_rcv() under the socket's lock, or to the socket's backlog when a
- * process holds the lock.  ttp_rcv() then follows the state of the socket:
- * a listener makes a child for a SYN, SYN_SENT completes the handshake, and
- * the synchronised states take the segment through the steps of RFC 793,
- * "SEGMENT ARRIVES" (sequence number, RST, SYN, ACK, data, FIN), one
- * function per step, called in order by ttp_rcv_synchronized().
+ * process holds the lock (never a listener's: its segments do not wait).
+ * ttp_rcv() then follows the state of the socket: a listener makes a child
+ * for a SYN, SYN_SENT completes the handshake, and the synchronised states
+ * take the segment through the steps of RFC 793, "SEGMENT ARRIVES"
+ * (sequence number, RST, SYN, ACK, data, FIN), one function per step,
+ * called in order by ttp_rcv_synchronized().
  *
  * Whatever is dropped is counted in /proc/net/ttp_stats.
  */
@@ -114,7 +115,14 @@ static void ttp_listen_open(struct sock *sk, struct sk_buff *skb, u32 irs,
 			sk_setup_caps(child, &rt->dst);
 	}
 	ttp_negotiate(child, peer, false, ttp_choose_wscale(child));
-	ttp_child_attach(sk, child);
+	if (!ttp_child_attach(sk, child)) {
+		/* The listener closed meanwhile (its process did not wait). */
+		TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
+		ttp_transition(child, TTP_EV_ABORT);
+		ttp_done(child);
+		bh_unlock_sock(child);
+		goto drop;
+	}
 	TTP_INC_STATS(net, TTP_MIB_PASSIVEOPENS);
 	if (cookie) {
 		ttp_syncookie_init_child(sk, child, peer);
@@ -721,7 +729,16 @@ int ttp_v4_rcv(struct sk_buff *skb)
 	__skb_pull(skb, hlen);
 
 	bh_lock_sock_nested(sk);
-	if (!sock_owned_by_user(sk)) {
+	/*
+	 * A listener's segments do not wait for its process, as TCP's do
+	 * not: accept() holds the listener often, and a burst of SYNs queued
+	 * behind it would pass the backlog's limit and be dropped, each one
+	 * costing its connection a retransmission timeout.  What they touch
+	 * has locks of its own: the child queues their accept_lock (which
+	 * ttp_child_attach() takes to see that the listener still listens),
+	 * the port tables theirs.
+	 */
+	if (sk->sk_state == TTP_LISTEN || !sock_owned_by_user(sk)) {
 		ttp_rcv(sk, skb);
 	} else if (sk_add_backlog(sk, skb, READ_ONCE(sk->sk_rcvbuf) +
 				  READ_ONCE(sk->sk_sndbuf))) {

@@ -464,16 +464,27 @@ out:
  * A child leaves by ttp_child_detach(), under its own lock, exactly once:
  * when accept() takes it, when it dies first, or when the listener closes.
  */
-void ttp_child_attach(struct sock *parent, struct sock *child)
+bool ttp_child_attach(struct sock *parent, struct sock *child)
 {
 	struct ttp_sock *ptsk = ttp_sk(parent);
+	bool ok;
 
-	sock_hold(parent);
-	ttp_sk(child)->parent = parent;
+	/*
+	 * Segments reach a listener while its process may hold it
+	 * (ttp_v4_rcv()): a close() that left LISTEN before this lock was
+	 * taken has, or will have, reset every child it could see, so none
+	 * may join after it.
+	 */
 	spin_lock(&ptsk->accept_lock);
-	list_add_tail(&ttp_sk(child)->child_node, &ptsk->syn_queue);
-	ptsk->syn_queue_len++;
+	ok = READ_ONCE(parent->sk_state) == TTP_LISTEN;
+	if (ok) {
+		sock_hold(parent);
+		ttp_sk(child)->parent = parent;
+		list_add_tail(&ttp_sk(child)->child_node, &ptsk->syn_queue);
+		ptsk->syn_queue_len++;
+	}
 	spin_unlock(&ptsk->accept_lock);
+	return ok;
 }
 
 void ttp_child_detach(struct sock *child)

@@ -7,7 +7,10 @@
  *   and timers) is protected by the socket lock: lock_sock() in process
  *   context, bh_lock_sock() in softirq context.  Segments that arrive while
  *   a process owns the socket wait in the socket backlog and are processed
- *   by release_sock() through ttp_prot.backlog_rcv.
+ *   by release_sock() through ttp_prot.backlog_rcv; but a listener's are
+ *   processed at once, under bh_lock_sock() only, even while its process
+ *   owns it (input.c): what a listener's segments change has locks of its
+ *   own (the child queues, the port tables).
  * - The port tables of a network namespace (struct ttp_tables) are
  *   protected by ttp_tables.lock for writers; readers walk the hash chains
  *   under RCU and take a reference with refcount_inc_not_zero().  Sockets
@@ -472,7 +475,7 @@ extern const struct net_proto_family ttp_family_ops;
 struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp);
 void ttp_done(struct sock *sk);
 void ttp_set_error_and_done(struct sock *sk, int err);
-void ttp_child_attach(struct sock *parent, struct sock *child);
+bool ttp_child_attach(struct sock *parent, struct sock *child);
 void ttp_child_detach(struct sock *child);
 bool ttp_child_established(struct sock *child);
 
