@@ -183,7 +183,13 @@ t_socat_and_netcat() {
 # and reads TCP_INFO (which the shim fills from TTP_INFO) for its
 # retransmission count: 8 times XMIB MiB up, then 2 s down on two
 # streams.  Without TCP_INFO iperf3 leaves "retransmits" out of its
-# report, and reading it fails the check.
+# report, and reading it fails the check.  iperf3's receiver stops
+# counting when the sender's "test end" arrives on the control
+# connection, so the data still in flight or unread then is left out of
+# its count (esnet/iperf issue 382, the same over TCP): what it received
+# may fall short of what was sent by at most the sender's send buffer
+# (written, not yet sent) and the receiver's receive buffer (the window
+# bounds what is in flight and unread), which iperf3 reports.
 t_iperf3() {
 	local out tcp_c
 	command -v iperf3 >/dev/null || fail "iperf3 is not installed (scripts/install-deps)"
@@ -194,11 +200,13 @@ t_iperf3() {
 		fail "iperf3 -c exited $?: $out"
 	printf '%s' "$out" | python3 -c '
 import json, sys
-e = json.load(sys.stdin)["end"]
+j = json.load(sys.stdin)
+e, bufs = j["end"], j["start"]["sndbuf_actual"] + j["start"]["rcvbuf_actual"]
 s, r = e["sum_sent"], e["sum_received"]
-print("up: %d bytes sent, %d received, %.0f Mbit/s, %d retransmits"
-      % (s["bytes"], r["bytes"], r["bits_per_second"] / 1e6, s["retransmits"]))
-sys.exit(not (s["bytes"] == r["bytes"] == int(sys.argv[1]) << 20))' $((XMIB * 8)) ||
+print("up: %d bytes sent, %d received, %.0f Mbit/s, %d retransmits, buffers %d"
+      % (s["bytes"], r["bytes"], r["bits_per_second"] / 1e6, s["retransmits"], bufs))
+sys.exit(not (s["bytes"] == int(sys.argv[1]) << 20 and
+              0 <= s["bytes"] - r["bytes"] <= bufs))' $((XMIB * 8)) ||
 		fail "iperf3 did not move $((XMIB * 8)) MiB"
 	out=$(timeout 60 ip netns exec $C "$run" iperf3 -c $SADDR -p 8400 -R -P 2 -t 2 --json) ||
 		fail "iperf3 -c -R exited $?: $out"
