@@ -6,6 +6,7 @@
  * /proc/net/ttp_stats prints one "Name value" pair a line, the counters
  * summed over CPUs.  The names are stable: scripts grep for them.
  */
+#include <kunit/visibility.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
 #include <net/net_namespace.h>
@@ -15,6 +16,8 @@
 #include "ttp.h"
 
 unsigned int ttp_net_id __read_mostly;
+/* ttp_pernet() in the KUnit tests. */
+EXPORT_SYMBOL_IF_KUNIT(ttp_net_id);
 
 static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_INSEGS]		= "TtpInSegs",
@@ -128,11 +131,24 @@ static struct pernet_operations ttp_net_ops = {
 	.size	= sizeof(struct ttp_net),
 };
 
+/**
+ * ttp_pernet_register() - set up TTP in every network namespace
+ *
+ * ttp_net_init() runs for each namespace there is, and for each one
+ * created later.
+ *
+ * Return: 0, or a negative errno.
+ */
 int ttp_pernet_register(void)
 {
 	return register_pernet_subsys(&ttp_net_ops);
 }
 
+/**
+ * ttp_pernet_unregister() - undo ttp_pernet_register()
+ *
+ * ttp_net_exit() runs for each namespace.
+ */
 void ttp_pernet_unregister(void)
 {
 	unregister_pernet_subsys(&ttp_net_ops);

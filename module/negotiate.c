@@ -5,6 +5,7 @@
  * scale, checksum algorithm, SACK, timestamps).  Documentation/protocol.rst,
  * "Negotiation".  What a SYN cookie keeps of it is in syncookie.c.
  */
+#include <kunit/visibility.h>
 #include <net/ip.h>
 #include <net/sock.h>
 
@@ -30,6 +31,7 @@ u16 ttp_mtu_mss(unsigned int mtu)
 
 	return clamp_t(int, mss, TTP_MIN_MSS, TTP_MAX_MSS);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_mtu_mss);
 
 /**
  * ttp_route_mss() - the MSS the socket's route allows
@@ -62,6 +64,7 @@ u8 ttp_choose_wscale(const struct sock *sk)
 	}
 	return ws;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_choose_wscale);
 
 /**
  * ttp_syn_options() - the options of our SYN or SYN+ACK
@@ -168,6 +171,8 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 	}
 	if (tsk->csum_algo == TTP_CSUM_CRC32C)
 		tsk->opts |= TTPI_OPT_CRC32C;
+	else
+		tsk->opts &= ~TTPI_OPT_CRC32C;
 
 	/* SACK if both sides offered it. */
 	if (peer->sack_ok && tsk->sack_offer)
@@ -177,3 +182,4 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 
 	ttp_cc_init(&tsk->cc, tsk->mss);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_negotiate);

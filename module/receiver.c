@@ -5,6 +5,7 @@
  * the SACK blocks that describe it), the window we advertise, and when we
  * acknowledge.  The sender's side of the same exchange is recovery.c.
  */
+#include <kunit/visibility.h>
 #include <linux/skbuff.h>
 #include <net/sock.h>
 
@@ -38,6 +39,7 @@ bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len)
 	       ttp_seq_between(tsk->rcv_nxt, seq + len - 1,
 			       tsk->rcv_nxt + wnd - 1);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_seq_acceptable);
 
 /* ---- the receive and out-of-order queues ---- */
 
@@ -230,15 +232,34 @@ bool ttp_ofo_drain(struct sock *sk)
 }
 
 /*
- * ttp_sack_blocks() - the SACK blocks of an ACK (RFC 2018): the
- * out-of-order queue as ranges of contiguous data, the one holding the
+ * A range of the out-of-order queue is complete: keep it among the highest
+ * (@ring, the last TTP_MAX_SACKS of @nring), and in @first if it holds the
+ * segment that arrived last.
+ */
+static void ttp_sack_close(const struct ttp_sock *tsk,
+			   const struct ttp_sack_block *cur,
+			   struct ttp_sack_block *ring, unsigned int *nring,
+			   struct ttp_sack_block *first)
+{
+	if (!ttp_seq_before(tsk->ofo_last, cur->start) &&
+	    ttp_seq_before(tsk->ofo_last, cur->end))
+		*first = *cur;
+	ring[(*nring)++ % TTP_MAX_SACKS] = *cur;
+}
+
+/**
+ * ttp_sack_blocks() - the SACK blocks of an ACK (RFC 2018)
+ * @sk: the connection
+ * @b: room for TTP_MAX_SACKS blocks
+ *
+ * The out-of-order queue as ranges of contiguous data, the one holding the
  * segment that arrived last first, then the highest others.
  * Return: how many were written to @b, at most TTP_MAX_SACKS.
  */
 unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
 {
 	const struct ttp_sock *tsk = ttp_sk(sk);
-	struct ttp_sack_block ring[TTP_MAX_SACKS], cur = {};
+	struct ttp_sack_block ring[TTP_MAX_SACKS], cur = {}, first = {};
 	unsigned int nring = 0, n = 0, kept, i;
 	struct sk_buff *skb;
 	bool have = false;
@@ -254,27 +275,20 @@ unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
 			continue;
 		}
 		if (have)
-			ring[nring++ % TTP_MAX_SACKS] = cur;
+			ttp_sack_close(tsk, &cur, ring, &nring, &first);
 		cur.start = seq;
 		cur.end = end;
 		have = true;
 	}
 	if (!have)
 		return 0;
-	ring[nring++ % TTP_MAX_SACKS] = cur;
+	ttp_sack_close(tsk, &cur, ring, &nring, &first);
 
-	kept = min_t(unsigned int, nring, TTP_MAX_SACKS);
-	/* The block of the last arrival, if it is among the highest... */
-	for (i = 0; i < kept; i++) {
-		struct ttp_sack_block *r = &ring[i];
-
-		if (!ttp_seq_before(tsk->ofo_last, r->start) &&
-		    ttp_seq_before(tsk->ofo_last, r->end)) {
-			b[n++] = *r;
-			break;
-		}
-	}
+	/* The block of the last arrival, wherever it lies (RFC 2018)... */
+	if (first.start != first.end)
+		b[n++] = first;
 	/* ...then the others, highest first. */
+	kept = min_t(unsigned int, nring, TTP_MAX_SACKS);
 	for (i = 0; i < kept && n < TTP_MAX_SACKS; i++) {
 		struct ttp_sack_block *r = &ring[(nring - 1 - i) % TTP_MAX_SACKS];
 
@@ -284,6 +298,7 @@ unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b)
 	}
 	return n;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_sack_blocks);
 
 /**
  * ttp_ack_schedule() - acknowledge in-order data, at once or soon
@@ -330,6 +345,7 @@ u32 ttp_select_window_peek(const struct sock *sk)
 		win = ALIGN(win, 1U << tsk->rcv_wscale);
 	return min(win, max);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_select_window_peek);
 
 /**
  * ttp_select_window() - the window to advertise now, remembered as advertised
