@@ -12,9 +12,12 @@
 
 #include "cc.h"
 
-/*
+/**
  * ttp_rtt_sample() - fold one measured round trip into SRTT and RTTVAR
- * (RFC 6298 2.2 and 2.3: alpha 1/8, beta 1/4).
+ * @r: the estimator
+ * @sample_us: the round trip measured, in microseconds (0 counts as 1)
+ *
+ * RFC 6298 2.2 and 2.3: alpha 1/8, beta 1/4.
  */
 void ttp_rtt_sample(struct ttp_rtt *r, u32 sample_us)
 {
@@ -33,10 +36,17 @@ void ttp_rtt_sample(struct ttp_rtt *r, u32 sample_us)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_rtt_sample);
 
-/*
+/**
  * ttp_rtt_rto_us() - RTO = SRTT + max(G, 4 * RTTVAR), within [min, max]
- * (RFC 6298 2.4, 2.5).  Without a sample yet, @max_us is no answer: the
+ * @r: the estimator
+ * @granularity_us: G, the clock granularity
+ * @min_us: the lower bound of the RTO
+ * @max_us: the upper bound of the RTO
+ *
+ * RFC 6298 2.4, 2.5.  Without a sample yet, the result is no answer: the
  * caller keeps its initial RTO then.
+ *
+ * Return: the RTO, in microseconds.
  */
 u32 ttp_rtt_rto_us(const struct ttp_rtt *r, u32 granularity_us, u32 min_us,
 		   u32 max_us)
@@ -48,13 +58,25 @@ u32 ttp_rtt_rto_us(const struct ttp_rtt *r, u32 granularity_us, u32 min_us,
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_rtt_rto_us);
 
-/* RFC 6928: min(10 * MSS, max(2 * MSS, 14600)). */
+/**
+ * ttp_cc_initial_window() - the congestion window a connection starts with
+ * @mss: the connection's MSS
+ *
+ * Return: RFC 6928's min(10 * MSS, max(2 * MSS, 14600)), in bytes.
+ */
 u32 ttp_cc_initial_window(u32 mss)
 {
 	return min(10 * mss, max(2 * mss, 14600U));
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_initial_window);
 
+/**
+ * ttp_cc_init() - start congestion control for a connection
+ * @cc: the state to set
+ * @mss: the connection's MSS
+ *
+ * The initial window (ttp_cc_initial_window()); no ssthresh until a loss.
+ */
 void ttp_cc_init(struct ttp_cc *cc, u32 mss)
 {
 	cc->cwnd = ttp_cc_initial_window(mss);
@@ -63,11 +85,16 @@ void ttp_cc_init(struct ttp_cc *cc, u32 mss)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_init);
 
-/*
- * ttp_cc_on_ack() - @acked new bytes were acknowledged while the window
- * limited the sender.  Slow start below ssthresh grows the window by what
- * was acknowledged, at most 2 MSS an ACK (RFC 3465, L = 2); congestion
- * avoidance above it by one MSS per window acknowledged (RFC 5681 3.1).
+/**
+ * ttp_cc_on_ack() - grow the window for data newly acknowledged
+ * @cc: the state
+ * @acked: the bytes newly acknowledged
+ * @mss: the connection's MSS
+ *
+ * @acked new bytes were acknowledged while the window limited the sender.
+ * Slow start below ssthresh grows the window by what was acknowledged, at
+ * most 2 MSS an ACK (RFC 3465, L = 2); congestion avoidance above it by one
+ * MSS per window acknowledged (RFC 5681 3.1).
  */
 void ttp_cc_on_ack(struct ttp_cc *cc, u32 acked, u32 mss)
 {
@@ -96,9 +123,14 @@ static u32 ttp_cc_half(u32 in_flight, u32 mss)
 	return max(in_flight / 2, 2 * mss);
 }
 
-/*
- * ttp_cc_on_fast_retransmit() - three duplicate ACKs, or SACKs, showed a
- * loss: halve, and recover at the halved window (RFC 6582, RFC 6675).
+/**
+ * ttp_cc_on_fast_retransmit() - three duplicate ACKs, or SACKs, showed a loss
+ * @cc: the state
+ * @in_flight: the bytes in flight when the loss was found (FlightSize)
+ * @mss: the connection's MSS
+ *
+ * Halve, and recover at the halved window (RFC 6582, RFC 6675): ssthresh
+ * and cwnd become max(@in_flight / 2, 2 * @mss).
  */
 void ttp_cc_on_fast_retransmit(struct ttp_cc *cc, u32 in_flight, u32 mss)
 {
@@ -108,7 +140,14 @@ void ttp_cc_on_fast_retransmit(struct ttp_cc *cc, u32 in_flight, u32 mss)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_fast_retransmit);
 
-/* ttp_cc_on_timeout() - the timer fired: halve ssthresh, restart at 1 MSS. */
+/**
+ * ttp_cc_on_timeout() - the timer fired: halve ssthresh, restart at 1 MSS
+ * @cc: the state
+ * @in_flight: the bytes in flight when it fired (FlightSize)
+ * @mss: the connection's MSS
+ *
+ * ssthresh becomes max(@in_flight / 2, 2 * @mss) (RFC 5681 (4)).
+ */
 void ttp_cc_on_timeout(struct ttp_cc *cc, u32 in_flight, u32 mss)
 {
 	cc->ssthresh = ttp_cc_half(in_flight, mss);

@@ -54,10 +54,14 @@ static u32 ttp_crc32c(const u8 *seg, unsigned int len, __be32 saddr,
 	return ~crc;
 }
 
-/*
- * ttp_csum_fill() - compute and store the checksum of an outgoing segment.
+/**
+ * ttp_csum_fill() - compute and store the checksum of an outgoing segment
  * @skb: the segment, skb->data at the TTP header, @len bytes long
  * @th: its header, with every other field final
+ * @len: the TTP length: header, options and payload
+ * @saddr: the source address, for the pseudo-header
+ * @daddr: the destination address, for the pseudo-header
+ * @algo: TTP_CSUM_INET, or TTP_CSUM_CRC32C, which also sets TTPF_CRC
  */
 void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
 		   __be32 saddr, __be32 daddr, u8 algo)
@@ -80,10 +84,18 @@ void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_csum_fill);
 
-/*
- * ttp_csum_ok() - verify an incoming segment with the algorithm its
- * TTPF_CRC flag names (the socket later checks that it is the negotiated
- * one).  skb->data is at the TTP header and skb->len is the TTP length.
+/**
+ * ttp_csum_ok() - verify the checksum of an incoming segment
+ * @skb: the segment: skb->data at the TTP header, skb->len the TTP length
+ * @saddr: its source address
+ * @daddr: its destination address
+ *
+ * With the algorithm its TTPF_CRC flag names (the socket later checks that
+ * it is the negotiated one).  A CRC32C segment is linearized first, which
+ * may move skb->data.
+ *
+ * Return: true if the segment is intact; false if not, or if it could not
+ * be linearized.
  */
 bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 {

@@ -639,11 +639,17 @@ static int ttp_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
-/*
- * Segments that waited in the backlog, processed by release_sock() in
- * process context.  Processing takes spinlocks that softirqs take too (a
- * child's lock, a listener's accept_lock, the port table): keep softirqs
- * off this CPU meanwhile, as they are when ttp_v4_rcv() runs.
+/**
+ * ttp_backlog_rcv() - process a segment that waited in the backlog
+ * @sk: the socket
+ * @skb: the segment, consumed
+ *
+ * Called by release_sock(), in process context.  Processing takes
+ * spinlocks that softirqs take too (a child's lock, a listener's
+ * accept_lock, the port table): keep softirqs off this CPU meanwhile, as
+ * they are when ttp_v4_rcv() runs.
+ *
+ * Return: 0.
  */
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 {
@@ -653,6 +659,20 @@ int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb)
 	return 0;
 }
 
+/**
+ * ttp_v4_rcv() - a segment arrived from IP
+ * @skb: the segment, skb->data at the TTP header; consumed
+ *
+ * The IP protocol handler, in softirq.  Checks what can be checked without
+ * a socket (length, version, checksum, options) and finds the connection,
+ * or for a SYN or the ACK of a SYN cookie the listener; a segment that no
+ * socket owns is answered with a RST (ttp_send_reset_reply()).  The
+ * segment is processed under the socket's lock at once, or waits in the
+ * backlog while a process owns the socket (never a listener's).  Whatever
+ * is dropped is counted.
+ *
+ * Return: 0.
+ */
 int ttp_v4_rcv(struct sk_buff *skb)
 {
 	struct net *net = dev_net(skb->dev);
@@ -757,6 +777,16 @@ drop:
 	return 0;
 }
 
+/**
+ * ttp_v4_err() - an ICMP error arrived for a TTP segment
+ * @skb: the ICMP message
+ * @info: the parameter of the error (such as the next-hop MTU); unused
+ *
+ * The IP protocol's error handler.  The error is counted
+ * (TtpInIcmpErrors) and otherwise ignored: no socket learns of it.
+ *
+ * Return: 0.
+ */
 int ttp_v4_err(struct sk_buff *skb, u32 info)
 {
 	TTP_INC_STATS(dev_net(skb->dev), TTP_MIB_INICMPERRORS);

@@ -18,10 +18,18 @@
 
 static siphash_aligned_key_t ttp_isn_key;
 
-/*
- * Initial sequence numbers (RFC 6528): a keyed hash of the 4-tuple, which an
- * off-path host cannot compute, plus a clock that moves 1 every 64 ns, so
- * that a new incarnation of a 4-tuple starts beyond the old one.
+/**
+ * ttp_isn() - the initial sequence number of a connection
+ * @saddr: its local address
+ * @daddr: its remote address
+ * @sport: its local port
+ * @dport: its remote port
+ *
+ * RFC 6528: a keyed hash of the 4-tuple, which an off-path host cannot
+ * compute, plus a clock that moves 1 every 64 ns, so that a new
+ * incarnation of a 4-tuple starts beyond the old one.
+ *
+ * Return: the ISN.
  */
 u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 {
@@ -138,7 +146,14 @@ static int ttp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 	return ttp_xmit(sk, out);
 }
 
-/* Append @skb, whose CB is filled, to the write queue. */
+/**
+ * ttp_queue_skb() - append @skb, whose CB is filled, to the write queue
+ * @sk: the connection
+ * @skb: the segment
+ *
+ * Its memory is charged to @sk; it becomes send_head if nothing else waits
+ * to be sent.  Sending it is left to the caller.
+ */
 void ttp_queue_skb(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
@@ -169,19 +184,37 @@ static int ttp_queue_flag(struct sock *sk, u8 flag, gfp_t gfp)
 	return 0;
 }
 
+/**
+ * ttp_send_syn() - queue our SYN and send it
+ * @sk: the connection, in SYN_SENT
+ *
+ * Return: 0, or -ENOBUFS if no skb could be allocated.  A SYN queued but
+ * not sent is no error: the retransmission timer sends it.
+ */
 int ttp_send_syn(struct sock *sk)
 {
 	return ttp_queue_flag(sk, TTPF_SYN, sk->sk_allocation);
 }
 
+/**
+ * ttp_send_synack() - queue a child's SYN+ACK and send it
+ * @sk: the child, in SYN_RECV, under its lock (softirq)
+ *
+ * Return: 0, or -ENOBUFS if no skb could be allocated.  A SYN+ACK queued
+ * but not sent is no error: the retransmission timer sends it.
+ */
 int ttp_send_synack(struct sock *sk)
 {
 	return ttp_queue_flag(sk, TTPF_SYN, GFP_ATOMIC);
 }
 
-/*
- * Our FIN.  It takes the sequence number after the last byte queued; if
- * the last queued segment is not sent yet, the flag rides on it.
+/**
+ * ttp_send_fin() - queue our FIN and send it
+ * @sk: the connection
+ *
+ * It takes the sequence number after the last byte queued; if the last
+ * queued segment is not sent yet, the flag rides on it.  Without memory for
+ * a FIN, the connection is reset instead (ENOMEM).
  */
 void ttp_send_fin(struct sock *sk)
 {
@@ -216,12 +249,26 @@ static void ttp_send_control(struct sock *sk, u8 flags, u32 seq, gfp_t gfp)
 	ttp_xmit(sk, skb);
 }
 
+/**
+ * ttp_send_ack() - send an ACK now
+ * @sk: the connection
+ *
+ * At snd_nxt, with our window, and with SACK blocks while data waits
+ * beyond a hole.  Nothing is sent if no skb can be allocated.
+ */
 void ttp_send_ack(struct sock *sk)
 {
 	ttp_send_control(sk, TTPF_ACK, ttp_sk(sk)->snd_nxt, GFP_ATOMIC);
 }
 
-/* Abort a connection we hold: RST at our next sequence number. */
+/**
+ * ttp_send_active_rst() - abort a connection we hold
+ * @sk: the connection
+ * @gfp: allocation flags for the segment
+ *
+ * RST at our next sequence number.  Nothing is sent in CLOSED, LISTEN or
+ * SYN_SENT.
+ */
 void ttp_send_active_rst(struct sock *sk, gfp_t gfp)
 {
 	if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) | TTPF_STATE(TTP_LISTEN) |
@@ -231,7 +278,16 @@ void ttp_send_active_rst(struct sock *sk, gfp_t gfp)
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTRSTS);
 }
 
-/* The route back to the sender of @in, for a reply without a socket. */
+/**
+ * ttp_reply_route() - the route back to the sender of @in
+ * @net: the namespace @in arrived in
+ * @in: the segment to answer, its transport header set
+ * @fl4: set to the flow of the reply
+ *
+ * For a reply without a socket (ttp_send_reply()).
+ *
+ * Return: the route, or an ERR_PTR().
+ */
 struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
 			       struct flowi4 *fl4)
 {
@@ -243,11 +299,20 @@ struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
 				     inet_iif(in));
 }
 
-/*
- * ttp_send_reply() - answer @in with a segment of no connection (a RST, or
- * the SYN+ACK of a SYN cookie), through the namespace's control socket, on
- * route @rt (consumed).  @o: the options, or NULL.  The Internet checksum,
- * as the peer may not have agreed to another.
+/**
+ * ttp_send_reply() - answer @in with a segment of no connection
+ * @net: the namespace @in arrived in
+ * @in: the segment answered, its transport header set
+ * @rt: the route of the reply (ttp_reply_route()), consumed
+ * @seq: the sequence number of the reply
+ * @ack: its acknowledgment number
+ * @flags: its TTPF_* flags
+ * @window: its window field, as sent
+ * @o: the options, or NULL
+ *
+ * A RST, or the SYN+ACK of a SYN cookie, through the namespace's control
+ * socket.  The Internet checksum, as the peer may not have agreed to
+ * another.
  */
 void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 		    u32 seq, u32 ack, u8 flags, u16 window,
@@ -287,12 +352,16 @@ void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 	local_bh_enable();
 }
 
-/*
- * Answer a segment that has no connection with a RST (RFC 793 "Reset
- * Generation"): if it carried an ACK, the RST takes that number as its
- * sequence; otherwise it acknowledges the segment.  Never a RST for a RST.
- * At most net.ttp.rst_limit a second (ratelimit.c): segments from forged
- * addresses must not turn this host into a source of floods.
+/**
+ * ttp_send_reset_reply() - answer a segment that has no connection with a RST
+ * @net: the namespace @in arrived in
+ * @in: the segment, as ttp_v4_rcv() left it (transport header, end_seq)
+ *
+ * RFC 793 "Reset Generation": if it carried an ACK, the RST takes that
+ * number as its sequence; otherwise it acknowledges the segment.  Never a
+ * RST for a RST.  At most net.ttp.rst_limit a second (ratelimit.c):
+ * segments from forged addresses must not turn this host into a source of
+ * floods.
  */
 void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
 {
@@ -319,11 +388,14 @@ void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
 			       TTPF_RST | TTPF_ACK, 0, NULL);
 }
 
-/*
- * ttp_retransmit_lost() - send again, oldest first, the segments taken for
- * lost and not sent again yet, while the congestion window has room for
- * them (RFC 6675 NextSeg() rule 1).  @force sends the first regardless:
- * fast retransmit, and the timer's retransmission.
+/**
+ * ttp_retransmit_lost() - send again the segments taken for lost
+ * @sk: the connection
+ * @force: send the first regardless of the congestion window
+ *
+ * Oldest first, those not sent again yet, while the congestion window has
+ * room for them (RFC 6675 NextSeg() rule 1).  @force sends the first
+ * regardless: fast retransmit, and the timer's retransmission.
  */
 void ttp_retransmit_lost(struct sock *sk, bool force)
 {
@@ -355,15 +427,18 @@ void ttp_retransmit_lost(struct sock *sk, bool force)
 	}
 }
 
-/*
- * Send what the write queue holds as far as the windows admit: first what
- * is lost, then new segments while both the peer's window (flow control)
- * and the congestion window have room.  SYN and FIN-only segments go
- * regardless: they carry no data.  With nothing in flight and a window
+/**
+ * ttp_push() - send what the write queue holds as far as the windows admit
+ * @sk: the connection
+ *
+ * First what is lost, then new segments while both the peer's window (flow
+ * control) and the congestion window have room.  SYN and FIN-only segments
+ * go regardless: they carry no data.  With nothing in flight and a window
  * open but narrower than the next segment, the segment goes anyway: it
  * starts inside the window, which the receiver accepts, and waiting for a
  * wider window could wait forever (the receiver's silly window syndrome
- * avoidance, RFC 1122 4.2.3.3, may never widen it).
+ * avoidance, RFC 1122 4.2.3.3, may never widen it).  The retransmission
+ * timer runs while the queue holds anything.
  */
 void ttp_push(struct sock *sk)
 {
@@ -398,7 +473,13 @@ void ttp_push(struct sock *sk)
 		ttp_arm_rtx(sk);
 }
 
-/* Is nothing in flight and the peer's window closed to the next segment? */
+/**
+ * ttp_window_closed() - is the peer's window closed to the next segment?
+ * @sk: the connection
+ *
+ * Return: true if nothing is in flight, the next segment holds data, and
+ * the peer's window is zero: the persist timer's case.
+ */
 bool ttp_window_closed(const struct sock *sk)
 {
 	const struct ttp_sock *tsk = ttp_sk(sk);
@@ -407,11 +488,14 @@ bool ttp_window_closed(const struct sock *sk)
 	       tsk->send_head->len && !tsk->snd_wnd;
 }
 
-/*
- * A zero-window probe (RFC 1122 4.2.2.17): one byte the peer has already
- * acknowledged, at snd_una - 1, which any receiver answers with an ACK
- * carrying its window, and none can take for data.  It holds no sequence
- * space, so that the real data waits in the write queue for the window.
+/**
+ * ttp_send_window_probe() - send a zero-window probe (RFC 1122 4.2.2.17)
+ * @sk: the connection
+ *
+ * One byte the peer has already acknowledged, at snd_una - 1, which any
+ * receiver answers with an ACK carrying its window, and none can take for
+ * data.  It holds no sequence space, so that the real data waits in the
+ * write queue for the window.
  */
 void ttp_send_window_probe(struct sock *sk)
 {
@@ -428,7 +512,15 @@ void ttp_send_window_probe(struct sock *sk)
 	ttp_xmit(sk, skb);
 }
 
-/* Send again the oldest unacknowledged segment: a SYN or a SYN+ACK. */
+/**
+ * ttp_retransmit_head() - send again the oldest unacknowledged segment
+ * @sk: the connection
+ *
+ * A SYN or a SYN+ACK.
+ *
+ * Return: 0 if it went, or if nothing sent is unacknowledged; else the
+ * error of the transmission (-ENOBUFS without memory).
+ */
 int ttp_retransmit_head(struct sock *sk)
 {
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);

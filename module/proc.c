@@ -89,6 +89,12 @@ static int ttp_proc_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+/**
+ * ttp_proc_init_net() - create /proc/net/ttp in a namespace
+ * @net: the namespace
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int ttp_proc_init_net(struct net *net)
 {
 	if (!proc_create_net_single("ttp", 0444, net->proc_net, ttp_proc_show,
@@ -97,6 +103,10 @@ int ttp_proc_init_net(struct net *net)
 	return 0;
 }
 
+/**
+ * ttp_proc_exit_net() - remove /proc/net/ttp from a namespace
+ * @net: the namespace
+ */
 void ttp_proc_exit_net(struct net *net)
 {
 	remove_proc_entry("ttp", net->proc_net);

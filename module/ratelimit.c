@@ -24,6 +24,12 @@
 
 #include "ttp.h"
 
+/**
+ * ttp_ratelimit_init() - prepare a budget of answers per second
+ * @rl: the budget
+ *
+ * The first ttp_ratelimit_allow() starts a second.
+ */
 void ttp_ratelimit_init(struct ttp_ratelimit *rl)
 {
 	spin_lock_init(&rl->lock);
@@ -31,10 +37,16 @@ void ttp_ratelimit_init(struct ttp_ratelimit *rl)
 	rl->left = 0;
 }
 
-/*
- * ttp_ratelimit_allow() - may one more answer go this second?  @limit is
- * the mean budget of a second (>= 1); each second draws its budget in
- * [limit - limit / 2, limit + limit / 2].
+/**
+ * ttp_ratelimit_allow() - may one more answer go this second?
+ * @rl: the budget
+ * @limit: the mean budget of a second (>= 1)
+ *
+ * Each second draws its budget in [limit - limit / 2, limit + limit / 2].
+ * Takes @rl's lock, with softirqs off.
+ *
+ * Return: true if the answer may go (it is counted), false if this
+ * second's budget is spent.
  */
 bool ttp_ratelimit_allow(struct ttp_ratelimit *rl, int limit)
 {
@@ -54,11 +66,14 @@ bool ttp_ratelimit_allow(struct ttp_ratelimit *rl, int limit)
 	return ok;
 }
 
-/*
- * A challenge ACK (RFC 5961, 3.2, 4.2 and 5.2): an ACK of where we are,
- * within the namespace's budget.  If the peer really sent the segment that
- * drew it, the ACK resynchronises it (or draws the exact RST); if an
- * attacker did, the real peer finds the ACK unremarkable.
+/**
+ * ttp_send_challenge_ack() - send a challenge ACK (RFC 5961, 3.2, 4.2 and 5.2)
+ * @sk: the connection
+ *
+ * An ACK of where we are, within the namespace's budget.  If the peer
+ * really sent the segment that drew it, the ACK resynchronises it (or draws
+ * the exact RST); if an attacker did, the real peer finds the ACK
+ * unremarkable.
  */
 void ttp_send_challenge_ack(struct sock *sk)
 {
@@ -74,15 +89,20 @@ void ttp_send_challenge_ack(struct sock *sk)
 	ttp_send_ack(sk);
 }
 
-/*
- * ttp_ack_plausible() - is @ack in [snd_una - MAX.SND.WND, snd_nxt]
- * (RFC 5961, 5.2)?  Beyond snd_nxt it acknowledges data never sent; far
+/**
+ * ttp_ack_plausible() - is @ack in [snd_una - MAX.SND.WND, snd_nxt]?
+ * @sk: the connection
+ * @ack: the acknowledgment number of a segment
+ *
+ * RFC 5961, 5.2.  Beyond snd_nxt it acknowledges data never sent; far
  * before snd_una it cannot come from the peer, whose acknowledgments never
  * lag ours by more than a window.  For MAX.SND.WND, the largest window
  * the peer has advertised, TTP takes the largest it could advertise with
  * its scale, 65535 << snd_wscale (at most 1 GiB): a bound that keeps no
  * state and is never too small.  A blind attacker's random ACK number
  * passes with a probability of (window + bytes in flight) / 2^32.
+ *
+ * Return: true if @ack is in that range.
  */
 bool ttp_ack_plausible(const struct sock *sk, u32 ack)
 {

@@ -66,6 +66,13 @@ static void ttp_rack_advance(struct ttp_sock *tsk, const struct ttp_skb_cb *cb)
 		tsk->rack_us = cb->sent_us;
 }
 
+/**
+ * ttp_update_rto() - set the RTO from the round-trip estimate
+ * @sk: the connection
+ *
+ * ttp_rtt_rto_us() with one jiffy for G, within net.ttp.rto_min_ms and
+ * rto_max_ms; any backoff ends.
+ */
 void ttp_update_rto(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
@@ -77,11 +84,13 @@ void ttp_update_rto(struct sock *sk)
 	tsk->rto = usecs_to_jiffies(us);
 }
 
-/*
+/**
  * ttp_ack_update() - the peer acknowledged everything before @ack
- * (snd_una < ack <= snd_nxt): free the segments wholly acknowledged, take
- * a round-trip sample from the newest of them, and restart the timer
- * (RFC 6298 5.2, 5.3).  Returns the bytes newly acknowledged.
+ * @sk: the connection
+ * @ack: the acknowledgment number, snd_una < @ack <= snd_nxt
+ *
+ * Free the segments wholly acknowledged, take a round-trip sample from the
+ * newest of them, and restart the timer (RFC 6298 5.2, 5.3).
  *
  * Karn's rule holds for the ACK, not for each segment (as TCP's
  * FLAG_RETRANS_DATA_ACKED): an ACK that covers any data sent again gives
@@ -92,6 +101,8 @@ void ttp_update_rto(struct sock *sk)
  * maximum.  With timestamps, the echo in such an ACK names the
  * transmission it answers, and gives the sample instead if that is the
  * retransmission (timestamp.c).
+ *
+ * Return: the bytes newly acknowledged.
  */
 u32 ttp_ack_update(struct sock *sk, u32 ack)
 {
@@ -274,9 +285,11 @@ static void ttp_enter_recovery(struct sock *sk)
 	ttp_retransmit_lost(sk, true);
 }
 
-/*
- * ttp_enter_loss() - the retransmission timer fired with data in flight:
- * everything not SACKed is taken for lost, the window restarts at one
+/**
+ * ttp_enter_loss() - the retransmission timer fired with data in flight
+ * @sk: the connection
+ *
+ * Everything not SACKed is taken for lost, the window restarts at one
  * segment, and the oldest segment is sent again (RFC 5681 3.1, RFC 6298
  * 5.4).  The caller backs the timer off.
  */
@@ -303,12 +316,17 @@ void ttp_enter_loss(struct sock *sk)
 	ttp_retransmit_lost(sk, true);
 }
 
-/*
- * ttp_ack_rcv() - process the acknowledgment of an acceptable segment in a
- * synchronised state: @ack (not after snd_nxt), the SACK blocks in @opt,
- * and whether it may be a duplicate ACK (@dup: no data, no FIN, the same
- * window).  Sending what the ACK allows is left to the caller, once the
- * window is updated too.
+/**
+ * ttp_ack_rcv() - process the acknowledgment of an acceptable segment
+ * @sk: the connection, in a synchronised state
+ * @ack: the acknowledgment number, not after snd_nxt
+ * @dup: it may be a duplicate ACK: no data, no FIN, the same window
+ * @opt: the options area of the segment
+ * @o: what ttp_parse_options() found in @opt
+ *
+ * Frees what @ack acknowledges, marks what the SACK blocks in @opt cover,
+ * and moves between the congestion states.  Sending what the ACK allows is
+ * left to the caller, once the window is updated too.
  */
 void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		 const struct ttp_opts *o)

@@ -51,9 +51,12 @@ static void ttp_release_port(struct sock *sk)
 		ttp_unhash_keep_port(sk);
 }
 
-/*
- * ttp_done() - the connection has reached CLOSED.  Free what it holds; the
- * socket itself goes once no process holds it.  Under the socket lock.
+/**
+ * ttp_done() - the connection has reached CLOSED
+ * @sk: the socket
+ *
+ * Free what it holds; the socket itself goes once no process holds it.
+ * Under the socket lock.
  */
 void ttp_done(struct sock *sk)
 {
@@ -74,6 +77,13 @@ void ttp_done(struct sock *sk)
 		sk->sk_state_change(sk);
 }
 
+/**
+ * ttp_set_error_and_done() - report an error to the process, then ttp_done()
+ * @sk: the socket
+ * @err: the positive errno for sk_err (ECONNRESET, ETIMEDOUT, ...)
+ *
+ * Under the socket lock.
+ */
 void ttp_set_error_and_done(struct sock *sk, int err)
 {
 	WRITE_ONCE(sk->sk_err, err);
@@ -139,7 +149,16 @@ static void ttp_init_sock_state(struct sock *sk)
 	sock_prot_inuse_add(sock_net(sk), &ttp_prot, 1);
 }
 
-/* A listener's child, for a SYN that arrived (softirq). */
+/**
+ * ttp_child_alloc() - a listener's child, for a SYN that arrived (softirq)
+ * @parent: the listener
+ * @gfp: allocation flags
+ *
+ * It takes the listener's socket options, and is an orphan (SOCK_DEAD)
+ * until accept() takes it.
+ *
+ * Return: the child, in CLOSED, or NULL without memory.
+ */
 struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 {
 	struct sock *sk = sk_alloc(sock_net(parent), parent->sk_family, gfp,
@@ -458,11 +477,17 @@ out:
 	return err;
 }
 
-/*
+/**
+ * ttp_child_attach() - put a new child on its listener's syn_queue
+ * @parent: the listener
+ * @child: the child, in SYN_RECV, under its lock
+ *
  * A listener's children wait on its syn_queue (SYN_RECV) then its
  * accept_queue (ESTABLISHED), each holding a reference on the listener.
  * A child leaves by ttp_child_detach(), under its own lock, exactly once:
  * when accept() takes it, when it dies first, or when the listener closes.
+ *
+ * Return: false if @parent no longer listens; @child is then on no queue.
  */
 bool ttp_child_attach(struct sock *parent, struct sock *child)
 {
@@ -487,6 +512,13 @@ bool ttp_child_attach(struct sock *parent, struct sock *child)
 	return ok;
 }
 
+/**
+ * ttp_child_detach() - take a child off its listener's queue
+ * @child: the child, under its lock
+ *
+ * It drops the reference on the listener that ttp_child_attach() took.
+ * Nothing happens to a child that has no listener.
+ */
 void ttp_child_detach(struct sock *child)
 {
 	struct ttp_sock *tsk = ttp_sk(child);
@@ -510,9 +542,14 @@ void ttp_child_detach(struct sock *child)
 	sock_put(parent);
 }
 
-/*
- * The ACK of a child's SYN+ACK arrived: move it to the accept queue.  Under
- * the child's lock.  Return: false if the accept queue is full (the ACK is
+/**
+ * ttp_child_established() - move a child to its listener's accept queue
+ * @child: the child, in SYN_RECV
+ *
+ * The ACK of the child's SYN+ACK arrived.  Under the child's lock; the
+ * listener is woken once the child is on its accept queue.
+ *
+ * Return: true if it moved; false if the accept queue is full (the ACK is
  * then ignored, and the SYN+ACK sent again later), or the listener closed.
  */
 bool ttp_child_established(struct sock *child)

@@ -115,7 +115,14 @@ static const char * const ttp_event_names[TTP_EV_MAX] = {
 	[TTP_EV_TIMEOUT]	= "TIMEOUT",
 };
 
-/* The state @ev leads to from @state, or 0 if @ev is not allowed there. */
+/**
+ * ttp_next_state() - look up a transition in the table
+ * @state: the current state, TTP_*
+ * @ev: the event
+ *
+ * Return: the state @ev leads to from @state, or 0 if @ev is not allowed
+ * there (or either is out of range).
+ */
 int ttp_next_state(int state, enum ttp_event ev)
 {
 	if (state <= 0 || state >= TTP_MAX_STATES || ev >= TTP_EV_MAX)
@@ -124,6 +131,12 @@ int ttp_next_state(int state, enum ttp_event ev)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_next_state);
 
+/**
+ * ttp_state_name() - the name of a state, for messages
+ * @state: the state, TTP_*
+ *
+ * Return: its name, such as "ESTABLISHED"; "UNKNOWN" if @state is none.
+ */
 const char *ttp_state_name(int state)
 {
 	if (state <= 0 || state >= TTP_MAX_STATES)
@@ -132,18 +145,30 @@ const char *ttp_state_name(int state)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_state_name);
 
+/**
+ * ttp_event_name() - the name of an event, for messages
+ * @ev: the event
+ *
+ * Return: its name, such as "RCV_SYN"; "UNKNOWN" if @ev is none.
+ */
 const char *ttp_event_name(enum ttp_event ev)
 {
 	return ev < TTP_EV_MAX ? ttp_event_names[ev] : "UNKNOWN";
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_event_name);
 
-/*
- * Whether a connection in @state names its peer to getpeername(): from the
- * handshake's answer until it is closed.  accept() (@accepting) asks for the
- * connection it has just taken: that one had a peer in every state, and a
- * RST that closed it since is for the calls that follow to report, not a
- * reason to fail accept() and lose a connection the process never saw.
+/**
+ * ttp_state_names_peer() - does a connection name its peer to getpeername()?
+ * @state: the connection's state
+ * @accepting: accept() asks
+ *
+ * From the handshake's answer until it is closed.  accept() (@accepting)
+ * asks for the connection it has just taken: that one had a peer in every
+ * state, and a RST that closed it since is for the calls that follow to
+ * report, not a reason to fail accept() and lose a connection the process
+ * never saw.
+ *
+ * Return: true if the peer is to be named.
  */
 bool ttp_state_names_peer(int state, bool accepting)
 {
@@ -156,8 +181,13 @@ bool ttp_state_names_peer(int state, bool accepting)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_state_names_peer);
 
-/*
- * ttp_transition() - apply @ev to @sk, under the socket lock.
+/**
+ * ttp_transition() - apply @ev to @sk
+ * @sk: the socket
+ * @ev: the event
+ *
+ * Under the socket lock.
+ *
  * Return: the new state, or -EINVAL if @ev is not allowed in the current
  * state (the socket is left as it was: the caller's bug, or a segment that
  * must be ignored).

@@ -95,9 +95,15 @@ static u16 ttp_cookie_window(struct sock *listener)
 	return min_t(u32, ttp_select_window_peek(listener), U16_MAX);
 }
 
-/*
- * ttp_syncookie_wanted() - answer this SYN with a cookie?  Always with
- * net.ttp.syncookies = 2; with 1 (the default), when the SYN queue is full.
+/**
+ * ttp_syncookie_wanted() - answer this SYN with a cookie?
+ * @sk: the listener
+ * @syn_queue_full: its SYN queue holds net.ttp.max_syn_backlog children
+ *
+ * Always with net.ttp.syncookies = 2; with 1 (the default), when the SYN
+ * queue is full.
+ *
+ * Return: true to answer with a cookie.
  */
 bool ttp_syncookie_wanted(struct sock *sk, bool syn_queue_full)
 {
@@ -106,7 +112,15 @@ bool ttp_syncookie_wanted(struct sock *sk, bool syn_queue_full)
 	return mode == 2 || (mode == 1 && syn_queue_full);
 }
 
-/* ttp_syncookie_send() - answer the SYN @skb of @peer with a cookie. */
+/**
+ * ttp_syncookie_send() - answer the SYN @skb of @peer with a cookie
+ * @sk: the listener
+ * @skb: the SYN
+ * @peer: the options of the SYN
+ *
+ * A SYN+ACK whose sequence number is the cookie; nothing is kept.  A SYN
+ * with no route back is dropped, and counted.
+ */
 void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 			const struct ttp_opts *peer)
 {
@@ -195,11 +209,15 @@ static bool ttp_cookie_valid(const struct sk_buff *skb, u32 peer_isn,
 	       v == ttp_cookie_mac(h, t - 1, *data);
 }
 
-/*
- * ttp_syncookie_check() - the ACK @skb reached listener @sk: does it
- * acknowledge a cookie of ours?  Only while cookies are on and the
- * listener sent one lately: a listener that sent none has nothing to check,
- * and an attacker nothing to guess.
+/**
+ * ttp_syncookie_check() - does an ACK to a listener acknowledge a cookie?
+ * @sk: the listener
+ * @skb: the ACK
+ * @peer: filled in when the cookie is good
+ *
+ * The ACK @skb reached listener @sk: does it acknowledge a cookie of ours?
+ * Only while cookies are on and the listener sent one lately: a listener
+ * that sent none has nothing to check, and an attacker nothing to guess.
  *
  * Return: 1, and @peer set to what the peer's SYN offered, if the caller
  * is to create the connection (ttp_syncookie_init_child() then finishes
@@ -256,10 +274,15 @@ int ttp_syncookie_check(struct sock *sk, struct sk_buff *skb,
 	return 1;
 }
 
-/*
- * ttp_syncookie_init_child() - @child of @sk, just created in SYN_RECV for
- * the cookie ACK that ttp_syncookie_check() accepted with @peer, is made
- * what it would be had it sent the SYN+ACK itself.  Under its lock.
+/**
+ * ttp_syncookie_init_child() - finish a child made from a SYN cookie
+ * @sk: the listener
+ * @child: the child
+ * @peer: what ttp_syncookie_check() found the peer's SYN offered
+ *
+ * @child of @sk, just created in SYN_RECV for the cookie ACK that
+ * ttp_syncookie_check() accepted with @peer, is made what it would be had
+ * it sent the SYN+ACK itself.  Under its lock.
  */
 void ttp_syncookie_init_child(struct sock *sk, struct sock *child,
 			      const struct ttp_opts *peer)

@@ -18,6 +18,12 @@ static int ttp_mss_max = 65535;
 static int ttp_backlog_max = 65535;
 static int ttp_delack_max = 500;	/* RFC 1122 4.2.3.2 */
 
+/**
+ * ttp_sysctl_defaults() - the defaults of net.ttp.*
+ * @s: the tunables of a new namespace
+ *
+ * Documentation/ttp-uapi.rst says why each.
+ */
 void ttp_sysctl_defaults(struct ttp_sysctl *s)
 {
 	s->ephemeral_ports[0] = 32768;
@@ -201,6 +207,14 @@ static struct ctl_table ttp_sysctl_template[] = {
 	{ }
 };
 
+/**
+ * ttp_sysctl_register() - create net.ttp.* in a namespace
+ * @net: the namespace
+ *
+ * A copy of the template table, pointed at the namespace's tunables.
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int ttp_sysctl_register(struct net *net)
 {
 	struct ttp_net *tn = ttp_pernet(net);
@@ -221,6 +235,12 @@ int ttp_sysctl_register(struct net *net)
 	return 0;
 }
 
+/**
+ * ttp_sysctl_unregister() - remove net.ttp.* from a namespace
+ * @net: the namespace
+ *
+ * And free the table ttp_sysctl_register() made.
+ */
 void ttp_sysctl_unregister(struct net *net)
 {
 	struct ttp_net *tn = ttp_pernet(net);

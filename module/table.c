@@ -56,6 +56,12 @@ static struct hlist_head *ttp_bhead(struct ttp_tables *t, u16 port)
 	return &t->bhash[hash_32(port, TTP_BHASH_BITS)];
 }
 
+/**
+ * ttp_tables_init() - allocate the port tables of a namespace
+ * @tn: the namespace's TTP state
+ *
+ * Return: 0, or -ENOMEM.
+ */
 int ttp_tables_init(struct ttp_net *tn)
 {
 	struct ttp_tables *t = kvzalloc(sizeof(*t), GFP_KERNEL);
@@ -68,6 +74,10 @@ int ttp_tables_init(struct ttp_net *tn)
 	return 0;
 }
 
+/**
+ * ttp_tables_exit() - free the port tables of a namespace
+ * @tn: the namespace's TTP state
+ */
 void ttp_tables_exit(struct ttp_net *tn)
 {
 	/* Every socket holds its namespace: none can be left here. */
@@ -116,10 +126,16 @@ static void ttp_bind_locked(struct ttp_tables *t, struct sock *sk, u16 port)
 	ttp_sk(sk)->bound = 1;
 }
 
-/*
- * ttp_bind_port() - give @sk local address @addr and port @port (0: pick an
- * ephemeral one).  Return: 0, -EADDRINUSE, or -EADDRNOTAVAIL when no
- * ephemeral port is free.
+/**
+ * ttp_bind_port() - give @sk a local address and port
+ * @sk: the socket
+ * @addr: the local address, 0 for any
+ * @port: the port, in host order (0: pick an ephemeral one)
+ *
+ * On failure @sk is left without an address.
+ *
+ * Return: 0, -EADDRINUSE, or -EADDRNOTAVAIL when no ephemeral port is
+ * free.
  */
 int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
 {
@@ -171,7 +187,12 @@ int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
 	return err;
 }
 
-/* Bind @sk to an ephemeral port if it has none yet. */
+/**
+ * ttp_autobind() - bind @sk to an ephemeral port if it has none yet
+ * @sk: the socket
+ *
+ * Return: 0, or what ttp_bind_port() returned.
+ */
 int ttp_autobind(struct sock *sk)
 {
 	if (ttp_sk(sk)->bound)
@@ -179,6 +200,12 @@ int ttp_autobind(struct sock *sk)
 	return ttp_bind_port(sk, inet_sk(sk)->inet_rcv_saddr, 0);
 }
 
+/**
+ * ttp_unbind() - give back the port @sk holds
+ * @sk: the socket
+ *
+ * It leaves bhash; nothing happens if it holds no port.
+ */
 void ttp_unbind(struct sock *sk)
 {
 	struct ttp_tables *t = ttp_tables_of(sk);
@@ -191,7 +218,11 @@ void ttp_unbind(struct sock *sk)
 	spin_unlock_bh(&t->lock);
 }
 
-/* A listener's child takes the listener's port (softirq). */
+/**
+ * ttp_bind_child() - a listener's child takes the listener's port (softirq)
+ * @parent: the listener
+ * @child: its new child
+ */
 void ttp_bind_child(struct sock *parent, struct sock *child)
 {
 	struct ttp_tables *t = ttp_tables_of(parent);
@@ -202,6 +233,15 @@ void ttp_bind_child(struct sock *parent, struct sock *child)
 	spin_unlock(&t->lock);
 }
 
+/**
+ * ttp_hash_listener() - put a listener in lhash
+ * @sk: the socket, bound
+ *
+ * SO_REUSEADDR does not let two listeners share an address.
+ *
+ * Return: 0, or -EADDRINUSE if a listener that conflicts with @sk holds
+ * the port already.
+ */
 int ttp_hash_listener(struct sock *sk)
 {
 	struct ttp_tables *t = ttp_tables_of(sk);
@@ -226,9 +266,12 @@ int ttp_hash_listener(struct sock *sk)
 	return err;
 }
 
-/*
- * Put a connection in ehash.  Return -EADDRINUSE if its 4-tuple is already
- * there (two connect() calls from one address and port to one peer).
+/**
+ * ttp_hash_established() - put a connection in ehash
+ * @sk: the connection
+ *
+ * Return: 0, or -EADDRINUSE if its 4-tuple is already there (two connect()
+ * calls from one address and port to one peer).
  */
 int ttp_hash_established(struct sock *sk)
 {
@@ -259,7 +302,12 @@ int ttp_hash_established(struct sock *sk)
 	return err;
 }
 
-/* Remove @sk from lhash/ehash and bhash.  Safe to call more than once. */
+/**
+ * ttp_unhash() - remove @sk from lhash/ehash and bhash
+ * @sk: the socket
+ *
+ * Safe to call more than once.
+ */
 void ttp_unhash(struct sock *sk)
 {
 	struct ttp_tables *t = ttp_tables_of(sk);
@@ -279,7 +327,10 @@ void ttp_unhash(struct sock *sk)
 	spin_unlock_bh(&t->lock);
 }
 
-/* Leave ehash/lhash but keep the port bind() gave. */
+/**
+ * ttp_unhash_keep_port() - leave ehash/lhash but keep the port bind() gave
+ * @sk: the socket
+ */
 void ttp_unhash_keep_port(struct sock *sk)
 {
 	struct ttp_tables *t = ttp_tables_of(sk);
@@ -292,10 +343,18 @@ void ttp_unhash_keep_port(struct sock *sk)
 	spin_unlock_bh(&t->lock);
 }
 
-/*
- * ttp_lookup_established() - the connection a segment from
- * @saddr:@sport to @daddr:@dport belongs to, with a reference, or NULL.
+/**
+ * ttp_lookup_established() - the connection a segment belongs to
+ * @net: the namespace the segment arrived in
+ * @saddr: its source address
+ * @sport: its source port
+ * @daddr: its destination address
+ * @dport: its destination port
+ *
+ * The connection of a segment from @saddr:@sport to @daddr:@dport.
  * Called under rcu_read_lock().
+ *
+ * Return: the socket, with a reference, or NULL.
  */
 struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
 				    __be16 sport, __be32 daddr, __be16 dport)
@@ -327,10 +386,16 @@ struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
 	return NULL;
 }
 
-/*
- * ttp_lookup_listener() - the listener for a SYN to @daddr:@dport, with a
- * reference, or NULL.  A listener bound to @daddr wins over a wildcard one.
- * Called under rcu_read_lock().
+/**
+ * ttp_lookup_listener() - the listener for a SYN to @daddr:@dport
+ * @net: the namespace the SYN arrived in
+ * @daddr: its destination address
+ * @dport: its destination port
+ *
+ * A listener bound to @daddr wins over a wildcard one.  Called under
+ * rcu_read_lock().
+ *
+ * Return: the listener, with a reference, or NULL.
  */
 struct sock *ttp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
 {

@@ -157,6 +157,10 @@ static void ttp_delack_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/**
+ * ttp_init_timers() - set up the three timers of a new socket
+ * @sk: the socket
+ */
 void ttp_init_timers(struct sock *sk)
 {
 	timer_setup(&ttp_sk(sk)->rtx_timer, ttp_rtx_timer, 0);
@@ -164,6 +168,12 @@ void ttp_init_timers(struct sock *sk)
 	timer_setup(&ttp_sk(sk)->delack_timer, ttp_delack_timer, 0);
 }
 
+/**
+ * ttp_clear_timers() - stop the three timers
+ * @sk: the socket
+ *
+ * Each timer that was pending drops its reference on @sk.
+ */
 void ttp_clear_timers(struct sock *sk)
 {
 	sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
@@ -171,7 +181,13 @@ void ttp_clear_timers(struct sock *sk)
 	sk_stop_timer(sk, &ttp_sk(sk)->delack_timer);
 }
 
-/* An ACK is owed: send it within delack_ms unless data takes it first. */
+/**
+ * ttp_arm_delack() - an ACK is owed: send it within delack_ms
+ * @sk: the connection
+ *
+ * Data sent before then carries it instead.  A timer already pending is
+ * left as it is.
+ */
 void ttp_arm_delack(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
@@ -181,7 +197,12 @@ void ttp_arm_delack(struct sock *sk)
 			       msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->delack_ms)));
 }
 
-/* Start the retransmission timer unless it runs already. */
+/**
+ * ttp_arm_rtx() - start the retransmission timer unless it runs already
+ * @sk: the connection
+ *
+ * It fires one RTO from now.
+ */
 void ttp_arm_rtx(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
@@ -190,6 +211,14 @@ void ttp_arm_rtx(struct sock *sk)
 		sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
 }
 
+/**
+ * ttp_arm_misc() - start the misc timer, or start it again
+ * @sk: the connection, in TIME_WAIT or FIN_WAIT2
+ * @ms: milliseconds from now
+ *
+ * For the end of TIME_WAIT, and of FIN_WAIT2 for a socket no process holds
+ * any more.
+ */
 void ttp_arm_misc(struct sock *sk, unsigned int ms)
 {
 	sk_reset_timer(sk, &ttp_sk(sk)->misc_timer,

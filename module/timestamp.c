@@ -33,7 +33,13 @@
 
 static siphash_aligned_key_t ttp_ts_key;
 
-/* ttp_ts_offset() - where our clock starts for peer @raddr. */
+/**
+ * ttp_ts_offset() - where our clock starts for peer @raddr
+ * @laddr: our address
+ * @raddr: the peer's address
+ *
+ * Return: the offset added to ttp_ts_clock() in our TSvals to @raddr.
+ */
 u32 ttp_ts_offset(__be32 laddr, __be32 raddr)
 {
 	net_get_random_once(&ttp_ts_key, sizeof(ttp_ts_key));
@@ -41,16 +47,26 @@ u32 ttp_ts_offset(__be32 laddr, __be32 raddr)
 				 &ttp_ts_key);
 }
 
-/* ttp_ts_clock() - milliseconds of the monotonic clock, modulo 2^32. */
+/**
+ * ttp_ts_clock() - milliseconds of the monotonic clock, modulo 2^32
+ *
+ * Return: the clock, before any offset.
+ */
 u32 ttp_ts_clock(void)
 {
 	return (u32)ktime_to_ms(ktime_get());
 }
 
-/*
- * ttp_paws_reject() - does PAWS refuse a segment with @tsval (RFC 7323
- * 5.3 R1)?  Only if it is older than @ts_recent, and @ts_recent was taken
- * less than 24 days (@recent_age_s) ago.
+/**
+ * ttp_paws_reject() - does PAWS refuse a segment with @tsval?
+ * @ts_recent: TS.Recent
+ * @tsval: the TSval of the segment
+ * @recent_age_s: seconds since @ts_recent was taken
+ *
+ * RFC 7323 5.3 R1.  Only if it is older than @ts_recent, and @ts_recent was
+ * taken less than 24 days (@recent_age_s) ago.
+ *
+ * Return: true if the segment is refused.
  */
 bool ttp_paws_reject(u32 ts_recent, u32 tsval, u32 recent_age_s)
 {
@@ -58,12 +74,18 @@ bool ttp_paws_reject(u32 ts_recent, u32 tsval, u32 recent_age_s)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_paws_reject);
 
-/*
- * ttp_ts_rtt_us() - the round trip, in microseconds, that an echo of
- * @tsecr measures at our clock @now; 0 if it measures nothing: an echo
- * from the future, or one older than @max_ms (no round trip lasts longer
- * than the largest RTO; such an echo is stale or forged).  A round trip
- * shorter than the clock's tick counts as one tick.
+/**
+ * ttp_ts_rtt_us() - the round trip that an echo measures
+ * @now: our clock, as our TSvals carry it
+ * @tsecr: the TSecr of the echo
+ * @max_ms: the longest round trip believed
+ *
+ * No round trip lasts longer than the largest RTO (@max_ms): an older echo
+ * is stale or forged.  A round trip shorter than the clock's tick counts as
+ * one tick.
+ *
+ * Return: the round trip, in microseconds; 0 if it measures nothing: an
+ * echo from the future, or one older than @max_ms.
  */
 u32 ttp_ts_rtt_us(u32 now, u32 tsecr, u32 max_ms)
 {
@@ -75,10 +97,12 @@ u32 ttp_ts_rtt_us(u32 now, u32 tsecr, u32 max_ms)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_ts_rtt_us);
 
-/*
- * ttp_ts_init() - the handshake agreed on timestamps: @peer holds the
- * peer's SYN (or SYN+ACK, or SYN cookie ACK) options, whose TSval is the
- * first TS.Recent.
+/**
+ * ttp_ts_init() - the handshake agreed on timestamps
+ * @sk: the connection
+ * @peer: the options of the peer's SYN (or SYN+ACK, or SYN cookie ACK)
+ *
+ * The TSval in @peer is the first TS.Recent.
  */
 void ttp_ts_init(struct sock *sk, const struct ttp_opts *peer)
 {
@@ -88,17 +112,23 @@ void ttp_ts_init(struct sock *sk, const struct ttp_opts *peer)
 	tsk->ts_recent_stamp = (u32)ktime_get_seconds();
 }
 
-/*
- * ttp_ts_acceptable() - PAWS (RFC 7323 5.3 R1), before a segment's
- * sequence number is looked at: on a connection with timestamps, a segment
- * whose TSval is older than TS.Recent is an old duplicate.  A RST passes:
- * a peer that lost the connection answers with a RST it cannot stamp
- * right, and the RST's own checks apply.  So does a segment without the
- * option, as in Linux TCP, not dropped as RFC 7323 3.2 would have it: the
- * sequence checks judge it, and they, not the option's absence, are what
- * stops an off-path attacker, who can add a TSval as easily as leave it
- * out; such a segment only never becomes the one echoed.  Counts what it
- * refuses.
+/**
+ * ttp_ts_acceptable() - PAWS (RFC 7323 5.3 R1)
+ * @sk: the connection
+ * @o: the options of the segment
+ * @flags: its TTPF_* flags
+ *
+ * Before a segment's sequence number is looked at: on a connection with
+ * timestamps, a segment whose TSval is older than TS.Recent is an old
+ * duplicate.  A RST passes: a peer that lost the connection answers with a
+ * RST it cannot stamp right, and the RST's own checks apply.  So does a
+ * segment without the option, as in Linux TCP, not dropped as RFC 7323 3.2
+ * would have it: the sequence checks judge it, and they, not the option's
+ * absence, are what stops an off-path attacker, who can add a TSval as
+ * easily as leave it out; such a segment only never becomes the one
+ * echoed.  Counts what it refuses.
+ *
+ * Return: false if PAWS refuses the segment.
  */
 bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags)
 {
@@ -115,14 +145,19 @@ bool ttp_ts_acceptable(struct sock *sk, const struct ttp_opts *o, u8 flags)
 	return true;
 }
 
-/*
- * ttp_ts_store() - an acceptable segment starting at @seq arrived, its
- * ACK plausible (a forged segment must not set what the peer's are judged
- * by, as Linux TCP waits for tcp_ack() to accept the ACK): its
- * TSval becomes TS.Recent if it starts at or before the left edge of the
- * window we last advertised (RFC 7323 4.3: Last.ACK.sent, our rcv_wup), so
- * that our next ACK echoes the oldest segment it acknowledges, and a
- * delayed or out-of-order segment does not shorten the round trip measured.
+/**
+ * ttp_ts_store() - take the TSval of a segment as TS.Recent, if it is due
+ * @sk: the connection
+ * @o: the options of the segment
+ * @seq: its sequence number
+ *
+ * An acceptable segment starting at @seq arrived, its ACK plausible (a
+ * forged segment must not set what the peer's are judged by, as Linux TCP
+ * waits for tcp_ack() to accept the ACK): its TSval becomes TS.Recent if it
+ * starts at or before the left edge of the window we last advertised (RFC
+ * 7323 4.3: Last.ACK.sent, our rcv_wup), so that our next ACK echoes the
+ * oldest segment it acknowledges, and a delayed or out-of-order segment
+ * does not shorten the round trip measured.
  */
 void ttp_ts_store(struct sock *sk, const struct ttp_opts *o, u32 seq)
 {
@@ -137,17 +172,22 @@ void ttp_ts_store(struct sock *sk, const struct ttp_opts *o, u32 seq)
 	tsk->ts_recent_stamp = now;
 }
 
-/*
- * ttp_ts_rtt_sample() - an ACK of new data that gave no sequence-based
- * sample (it covers data sent again): take the round trip from its echo,
- * which names the transmission it answers, if that is not older than
- * @resent_us, the age of the newest retransmission the ACK covers
- * (U32_MAX: none).  An older echo is of a segment that arrived before the
- * retransmission did and whose ACKs were lost (the receiver echoes the
- * newest in-order segment, and a duplicate does not replace it): timing it
- * would measure the stall, as a sequence-based sample would (Karn).  The
- * clock's tick of slack lets the retransmission's own echo through.
- * Returns whether it took a sample.
+/**
+ * ttp_ts_rtt_sample() - a round-trip sample from the echo of an ACK
+ * @sk: the connection, rx_tsecr set from the ACK
+ * @resent_us: the age of the newest retransmission the ACK covers, in
+ *	microseconds (U32_MAX: none)
+ *
+ * An ACK of new data that gave no sequence-based sample (it covers data
+ * sent again): take the round trip from its echo, which names the
+ * transmission it answers, if that is not older than @resent_us.  An older
+ * echo is of a segment that arrived before the retransmission did and
+ * whose ACKs were lost (the receiver echoes the newest in-order segment,
+ * and a duplicate does not replace it): timing it would measure the stall,
+ * as a sequence-based sample would (Karn).  The clock's tick of slack lets
+ * the retransmission's own echo through.
+ *
+ * Return: whether it took a sample.
  */
 bool ttp_ts_rtt_sample(struct sock *sk, u32 resent_us)
 {

@@ -16,8 +16,12 @@
 
 #include "ttp.h"
 
-/*
- * ttp_parse_options() - read the options area of a header.
+/**
+ * ttp_parse_options() - read the options area of a header
+ * @opt: the options, after the fixed header
+ * @len: their length in bytes
+ * @out: what they say; cleared first
+ *
  * Return: 0, or -EINVAL when the options are malformed (the segment must
  * then be dropped and counted as a header error).
  */
@@ -92,7 +96,13 @@ int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_parse_options);
 
-/* Bytes ttp_write_options() needs for @o, padded to a multiple of 4. */
+/**
+ * ttp_options_len() - the space ttp_write_options() takes for @o
+ * @o: the options
+ *
+ * Return: the bytes ttp_write_options() needs for @o, padded to a multiple
+ * of 4.
+ */
 unsigned int ttp_options_len(const struct ttp_opts *o)
 {
 	unsigned int len = 0;
@@ -111,7 +121,14 @@ unsigned int ttp_options_len(const struct ttp_opts *o)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_options_len);
 
-/* Write @o into @opt, @len bytes from ttp_options_len(), NOP-padded. */
+/**
+ * ttp_write_options() - write @o into @opt, NOP-padded
+ * @opt: where the options go
+ * @o: the options
+ * @len: the bytes to fill, ttp_options_len() of @o
+ *
+ * SACK blocks are written by ttp_write_sack() instead.
+ */
 void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
 {
 	u8 *p = opt;
@@ -148,7 +165,13 @@ void ttp_write_options(u8 *opt, const struct ttp_opts *o, unsigned int len)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_write_options);
 
-/* Block @i of the SACK option that ttp_parse_options() found in @opt. */
+/**
+ * ttp_read_sack() - block @i of the SACK option found in @opt
+ * @opt: the options area that ttp_parse_options() read
+ * @o: what it found there
+ * @i: the block, below @o->num_sacks
+ * @b: set to the block
+ */
 void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
 		   struct ttp_sack_block *b)
 {
@@ -159,7 +182,12 @@ void ttp_read_sack(const u8 *opt, const struct ttp_opts *o, unsigned int i,
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_read_sack);
 
-/* Write a SACK option of @n blocks: TTP_SACK_SPACE(@n) bytes at @opt. */
+/**
+ * ttp_write_sack() - write a SACK option of @n blocks
+ * @opt: where it goes: TTP_SACK_SPACE(@n) bytes
+ * @b: the blocks
+ * @n: how many, 1 to TTP_MAX_SACKS
+ */
 void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n)
 {
 	unsigned int i;
@@ -175,7 +203,12 @@ void ttp_write_sack(u8 *opt, const struct ttp_sack_block *b, unsigned int n)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_write_sack);
 
-/* Write the timestamp option of a synchronised segment: TTP_TS_SPACE bytes. */
+/**
+ * ttp_write_ts() - write the timestamp option of a synchronised segment
+ * @opt: where it goes: TTP_TS_SPACE bytes
+ * @tsval: our clock
+ * @tsecr: the TSval echoed
+ */
 void ttp_write_ts(u8 *opt, u32 tsval, u32 tsecr)
 {
 	*opt++ = TTPOPT_NOP;
