@@ -10,8 +10,8 @@
  * number, read once from the module.  Documentation/libttp.rst and libttp(3)
  * describe each call.
  */
-#ifndef _TTP_H
-#define _TTP_H
+#ifndef _LIBTTP_H
+#define _LIBTTP_H
 
 #include <stddef.h>
 #include <sys/socket.h>
@@ -120,4 +120,4 @@ const char *ttp_csum_name(int algo);
 }
 #endif
 
-#endif /* _TTP_H */
+#endif /* _LIBTTP_H */
