@@ -359,7 +359,7 @@ void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
  *
  * RFC 793 "Reset Generation": if it carried an ACK, the RST takes that
  * number as its sequence; otherwise it acknowledges the segment.  Never a
- * RST for a RST.  At most net.ttp.rst_limit a second (ratelimit.c):
+ * RST for a RST.  At most net.ttp.rst_limit a second (blind.c):
  * segments from forged addresses must not turn this host into a source of
  * floods.
  */

@@ -120,7 +120,7 @@ struct ttp_sysctl {
 };
 
 /*
- * A budget of answers per second (ratelimit.c), drawn at random around a
+ * A budget of answers per second (blind.c), drawn at random around a
  * limit each second.
  */
 struct ttp_ratelimit {
@@ -463,7 +463,7 @@ static inline bool ttp_for_listener(u8 flags)
 	return flags == TTPF_SYN || flags == TTPF_ACK;
 }
 
-/* ratelimit.c */
+/* blind.c */
 void ttp_ratelimit_init(struct ttp_ratelimit *rl);
 bool ttp_ratelimit_allow(struct ttp_ratelimit *rl, int limit);
 void ttp_send_challenge_ack(struct sock *sk);
