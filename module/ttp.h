@@ -479,4 +479,11 @@ bool ttp_child_attach(struct sock *parent, struct sock *child);
 void ttp_child_detach(struct sock *child);
 bool ttp_child_established(struct sock *child);
 
+/* sockopt.c */
+int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+int ttp_setsockopt(struct socket *sock, int level, int optname,
+		   sockptr_t optval, unsigned int optlen);
+int ttp_getsockopt(struct socket *sock, int level, int optname,
+		   char __user *optval, int __user *optlen);
+
 #endif /* _TTP_H */

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Socket options and ioctls of TTP sockets: what setsockopt(),
+ * getsockopt() (TTP_INFO included) and ioctl() at the TTP level do
+ * (Documentation/ttp-uapi.rst).
+ */
+#include <linux/net.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+/**
+ * ttp_ioctl() - ioctl() on a TTP socket: the queue sizes TCP's give
+ * @sock: the socket
+ * @cmd: SIOCINQ (bytes to read), SIOCOUTQ (bytes not acknowledged) or
+ *	SIOCOUTQNSD (bytes not sent yet)
+ * @arg: where the int answer goes
+ *
+ * Return: 0, -EINVAL on a listener, -ENOIOCTLCMD for another @cmd, or
+ * -EFAULT.
+ */
+int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int n;
+
+	switch (cmd) {
+	case SIOCINQ:
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		n = tsk->rcv_nxt - tsk->copied_seq;
+		/* The FIN takes a sequence number but is not data. */
+		if (sock_flag(sk, SOCK_DONE) && n > 0)
+			n--;
+		release_sock(sk);
+		break;
+	case SIOCOUTQ:
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		n = ttp_outq(tsk);
+		release_sock(sk);
+		break;
+	case SIOCOUTQNSD:
+		if (sk->sk_state == TTP_LISTEN)
+			return -EINVAL;
+		lock_sock(sk);
+		n = tsk->write_seq - tsk->snd_nxt;
+		release_sock(sk);
+		break;
+	default:
+		return -ENOIOCTLCMD;
+	}
+	return put_user(n, (int __user *)arg);
+}
+
+/**
+ * ttp_setsockopt() - setsockopt() at level SOL_TTP
+ * @sock: the socket
+ * @level: SOL_TTP, else -ENOPROTOOPT
+ * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT or
+ *	TTP_SYNCNT (Documentation/ttp-uapi.rst)
+ * @optval: an int
+ * @optlen: at least sizeof(int)
+ *
+ * Return: 0, -EINVAL for a value out of range, -EISCONN for what only a
+ * handshake to come can use, -ENOPROTOOPT, or -EFAULT.
+ */
+int ttp_setsockopt(struct socket *sock, int level, int optname,
+		   sockptr_t optval, unsigned int optlen)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int val, err = 0;
+
+	if (level != SOL_TTP)
+		return -ENOPROTOOPT;
+	if (optlen < sizeof(int))
+		return -EINVAL;
+	if (copy_from_sockptr(&val, optval, sizeof(val)))
+		return -EFAULT;
+
+	lock_sock(sk);
+	switch (optname) {
+	case TTP_NODELAY:
+		tsk->nodelay = !!val;
+		if (val)
+			ttp_push(sk);
+		break;
+	case TTP_MAXSEG:
+		if (val && (val < TTP_MIN_MSS || val > U16_MAX))
+			err = -EINVAL;
+		else if (!ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				       TTPF_STATE(TTP_LISTEN)))
+			err = -EISCONN;
+		else
+			tsk->mss_clamp = val;
+		break;
+	case TTP_CSUM_ALGO:
+		if (val != TTP_CSUM_INET && val != TTP_CSUM_CRC32C)
+			err = -EINVAL;
+		else if (!ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				       TTPF_STATE(TTP_LISTEN)))
+			err = -EISCONN;
+		else
+			tsk->csum_offer = (1 << TTP_CSUM_INET) | (1 << val);
+		break;
+	case TTP_USER_TIMEOUT:
+		if (val < 0)
+			err = -EINVAL;
+		else
+			tsk->user_timeout = val;
+		break;
+	case TTP_SYNCNT:
+		if (val < 1 || val > 127)
+			err = -EINVAL;
+		else
+			tsk->syn_retries = val;
+		break;
+	default:
+		err = -ENOPROTOOPT;
+	}
+	release_sock(sk);
+	return err;
+}
+
+/* TTP_INFO, under the socket lock. */
+static void ttp_get_info(struct sock *sk, struct ttp_info *info)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	memset(info, 0, sizeof(*info));
+	info->ttpi_state = sk->sk_state;
+	info->ttpi_csum_algo = tsk->csum_algo;
+	info->ttpi_snd_wscale = tsk->snd_wscale;
+	info->ttpi_rcv_wscale = tsk->rcv_wscale;
+	info->ttpi_mss = tsk->mss_agreed;
+	info->ttpi_options = tsk->opts;
+	info->ttpi_rto = jiffies_to_usecs(tsk->rto);
+	info->ttpi_rtt = tsk->rtt.srtt_us;
+	info->ttpi_rttvar = tsk->rtt.rttvar_us;
+	info->ttpi_snd_cwnd = tsk->cc.cwnd;
+	info->ttpi_snd_ssthresh = tsk->cc.ssthresh;
+	info->ttpi_snd_wnd = tsk->snd_wnd;
+	info->ttpi_rcv_wnd = tsk->rcv_wnd;
+	info->ttpi_unacked = tsk->snd_nxt - tsk->snd_una;
+	info->ttpi_sacked = tsk->sacked_out;
+	info->ttpi_lost = tsk->lost_out;
+	info->ttpi_retrans = tsk->retrans_out;
+	info->ttpi_total_retrans = tsk->total_retrans;
+	info->ttpi_backoff = max(tsk->retries, tsk->probes);
+	info->ttpi_ca_state = tsk->ca_state;
+	info->ttpi_bytes_acked = tsk->bytes_acked;
+	info->ttpi_bytes_received = tsk->bytes_received;
+	info->ttpi_rcv_ofo = tsk->rcv_ofo;
+	info->ttpi_snd_mss = tsk->mss;
+	info->ttpi_ts_recent = tsk->ts_recent;
+	info->ttpi_ts_rtt_samples = tsk->ts_rtt_samples;
+	info->ttpi_paws_drops = tsk->paws_drops;
+}
+
+/**
+ * ttp_getsockopt() - getsockopt() at level SOL_TTP
+ * @sock: the socket
+ * @level: SOL_TTP, else -ENOPROTOOPT
+ * @optname: TTP_INFO (struct ttp_info, as much as @optlen holds), or an
+ *	option ttp_setsockopt() sets
+ * @optval: where the value goes
+ * @optlen: its room; set to the length written
+ *
+ * Return: 0, -EINVAL, -ENOPROTOOPT or -EFAULT.
+ */
+int ttp_getsockopt(struct socket *sock, int level, int optname,
+		   char __user *optval, int __user *optlen)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct ttp_info info;
+	int len, val;
+
+	if (level != SOL_TTP)
+		return -ENOPROTOOPT;
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < 0)
+		return -EINVAL;
+
+	if (optname == TTP_INFO) {
+		lock_sock(sk);
+		ttp_get_info(sk, &info);
+		release_sock(sk);
+		len = min_t(int, len, sizeof(info));
+		if (put_user(len, optlen) || copy_to_user(optval, &info, len))
+			return -EFAULT;
+		return 0;
+	}
+
+	switch (optname) {
+	case TTP_NODELAY:
+		val = tsk->nodelay;
+		break;
+	case TTP_MAXSEG:
+		val = tsk->mss_clamp ?: tsk->mss;
+		break;
+	case TTP_CSUM_ALGO:
+		/* Before a handshake: the preference; after: the choice. */
+		if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
+				 TTPF_STATE(TTP_LISTEN)))
+			val = (tsk->csum_offer & (1 << TTP_CSUM_CRC32C)) ?
+			      TTP_CSUM_CRC32C : TTP_CSUM_INET;
+		else
+			val = tsk->csum_algo;
+		break;
+	case TTP_USER_TIMEOUT:
+		val = tsk->user_timeout;
+		break;
+	case TTP_SYNCNT:
+		val = tsk->syn_retries ?:
+		      READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.syn_retries);
+		break;
+	default:
+		return -ENOPROTOOPT;
+	}
+	if (len < (int)sizeof(int))
+		return -EINVAL;
+	len = sizeof(int);
+	if (put_user(len, optlen) || copy_to_user(optval, &val, len))
+		return -EFAULT;
+	return 0;
+}
