@@ -475,9 +475,15 @@ extern const struct net_proto_family ttp_family_ops;
 struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp);
 void ttp_done(struct sock *sk);
 void ttp_set_error_and_done(struct sock *sk, int err);
+
+/* listen.c */
+int ttp_listen(struct socket *sock, int backlog);
+int ttp_accept_impl(struct socket *sock, struct socket *newsock, int flags,
+		    bool kern);
 bool ttp_child_attach(struct sock *parent, struct sock *child);
 void ttp_child_detach(struct sock *child);
 bool ttp_child_established(struct sock *child);
+void ttp_close_children(struct sock *sk);
 
 /* sockopt.c */
 int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
