@@ -30,8 +30,9 @@
 
 #include <ttp.h>
 
+#include "cli.h"
+
 #define EXIT_CONN	1
-#define EXIT_USAGE	2
 #define EXIT_NOTTP	3
 
 static const char *prog = "ttpcat";
@@ -63,10 +64,7 @@ static int usage(int status)
 
 static int bad_args(const char *msg, const char *arg)
 {
-	fprintf(stderr, "%s: %s%s%s\n", prog, msg, arg ? ": " : "",
-		arg ? arg : "");
-	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
-	return EXIT_USAGE;
+	return cli_bad_args(prog, msg, arg);
 }
 
 static const char *addr_error(int e)
@@ -349,12 +347,9 @@ int main(int argc, char **argv)
 		case 'h':
 			return usage(0);
 		case 'V':
-			printf("ttpcat (libttp %s)\n", LIBTTP_VERSION);
-			return 0;
+			return cli_version(prog);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				prog);
-			return EXIT_USAGE;
+			return cli_try_help(prog);
 		}
 	}
 	argc -= optind;

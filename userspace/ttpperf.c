@@ -39,10 +39,11 @@
 #include <netinet/tcp.h>
 
 #include <ttp.h>
+
+#include "cli.h"
 #include "perfstat.h"
 
 #define EXIT_NET	1
-#define EXIT_USAGE	2
 #define EXIT_NOTTP	3
 
 #define PERF_MAGIC	0x54545050u	/* "TTPP" */
@@ -130,9 +131,7 @@ static int usage(int status)
 
 static int bad_args(const char *msg, const char *arg)
 {
-	fprintf(stderr, "%s: %s%s%s\nTry '%s --help' for more information.\n",
-		prog, msg, arg ? ": " : "", arg ? arg : "", prog);
-	return EXIT_USAGE;
+	return cli_bad_args(prog, msg, arg);
 }
 
 /* --- the protocol-specific part ------------------------------------ */
@@ -705,12 +704,9 @@ int main(int argc, char **argv)
 		case 'h':
 			return usage(0);
 		case 'V':
-			printf("ttpperf (libttp %s)\n", LIBTTP_VERSION);
-			return 0;
+			return cli_version(prog);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				prog);
-			return EXIT_USAGE;
+			return cli_try_help(prog);
 		}
 	}
 	if (optind < argc)

@@ -18,10 +18,11 @@
 #include <arpa/inet.h>
 
 #include <ttp.h>
+
+#include "cli.h"
 #include "procnet.h"
 
 #define EXIT_FAIL	1
-#define EXIT_USAGE	2
 
 static const char *prog = "ttpstat";
 
@@ -64,9 +65,7 @@ static int usage(int status)
 
 static int bad_args(const char *msg, const char *arg)
 {
-	fprintf(stderr, "%s: %s%s%s\nTry '%s --help' for more information.\n",
-		prog, msg, arg ? ": " : "", arg ? arg : "", prog);
-	return EXIT_USAGE;
+	return cli_bad_args(prog, msg, arg);
 }
 
 static int shown(const struct opts *o, int state)
@@ -407,12 +406,9 @@ int main(int argc, char **argv)
 		case 'h':
 			return usage(0);
 		case 'V':
-			printf("ttpstat (libttp %s)\n", LIBTTP_VERSION);
-			return 0;
+			return cli_version(prog);
 		default:
-			fprintf(stderr, "Try '%s --help' for more information.\n",
-				prog);
-			return EXIT_USAGE;
+			return cli_try_help(prog);
 		}
 	}
 	if (optind < argc)
