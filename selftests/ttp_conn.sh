@@ -41,6 +41,12 @@ stat_of() { # NS COUNTER
 	ip netns exec "$1" awk -v n="$2" '$1 == n {print $2}' /proc/net/ttp_stats
 }
 
+stats_of() { # NS COUNTER...: "NAME VALUE" of each, on one line
+	local ns=$1 c
+	shift
+	for c; do printf '%s %s ' "$c" "$(stat_of "$ns" "$c")"; done
+}
+
 # serve PORT CONNS: start an echo server in the server namespace; wait
 # until it listens.  The time limits given to ttp_xfer only end a hung test:
 # they are far above what the slowest lane needs (the debug kernel takes
@@ -106,7 +112,7 @@ t_10000_concurrent_connections_cost_per_connection_stays_flat() {
 	# retransmission timeout, which would measure the queues, not the
 	# port table.
 	ip netns exec $S sysctl -qw net.ttp.max_syn_backlog=16384 net.core.somaxconn=16384
-	before=$(for c in $counters; do echo "$c $(stat_of $S $c)"; done)
+	before=$(stats_of $S $counters)
 	serve 7200 "$ns" || fail "server did not start"
 	small=$(ip netns exec $C "$xfer" client -a $SADDR -p 7200 -n "$ns" -s 1000 -t 120) ||
 		{ dump_stats; fail "$ns connections: $small"; }
@@ -117,9 +123,9 @@ t_10000_concurrent_connections_cost_per_connection_stays_flat() {
 	wait || fail "server of $nb failed"
 	ip netns exec $C sysctl -qw net.ttp.ephemeral_port_range="32768 60999"
 	ip netns exec $S sysctl -qw net.ttp.max_syn_backlog=256
-	after=$(for c in $counters; do echo "$c $(stat_of $S $c)"; done)
+	after=$(stats_of $S $counters)
 	[ "$before" = "$after" ] ||
-		fail "the server dropped SYNs: before $(echo $before), after $(echo $after)"
+		fail "the server dropped SYNs: before $before, after $after"
 	ts=$(echo "$small" | xfer_secs)
 	tb=$(echo "$big" | xfer_secs)
 	echo "$ns connections in $ts s, $nb in $tb s"
