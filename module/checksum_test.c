@@ -1,15 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * KUnit tests of the segment checksums (checksum.c), against reference
- * implementations written here from the definitions (RFC 1071 one word at a
+ * implementations written from the definitions (RFC 1071 one word at a
  * time, CRC32C one bit at a time) rather than with the kernel's helpers that
- * checksum.c uses.  Part of ttp_kunit.ko (kunit.c).
+ * checksum.c uses: those of ref_csum.h, which the selftests use too.  Part
+ * of ttp_kunit.ko (kunit.c).
  */
 #include <kunit/skbuff.h>
 #include <kunit/test.h>
 #include <linux/mm.h>
 #include <linux/skbuff.h>
 
+#include "ref_csum.h"
 #include "ttp.h"
 
 #define SADDR	cpu_to_be32(0x0a000001)	/* 10.0.0.1 */
@@ -17,64 +19,34 @@
 #define CHECK	offsetof(struct ttphdr, check)
 #define FLAGS	offsetof(struct ttphdr, flags)
 
-/* The ones' complement sum of big-endian 16-bit words, folded. */
-static u32 ref_inet_add(u32 sum, const u8 *p, unsigned int len)
+/* ref_csum.h has the field where Documentation/protocol.rst puts it. */
+static_assert(CHECK == TTP_REF_CHECK_OFF);
+static_assert(sizeof_field(struct ttphdr, check) == TTP_REF_CHECK_LEN);
+
+/* The pseudo-header of a segment of @len bytes from SADDR to DADDR. */
+static void ref_pseudo(u8 ph[TTP_REF_PSEUDO_LEN], unsigned int len)
 {
-	unsigned int i;
+	__be32 saddr = SADDR, daddr = DADDR;
 
-	for (i = 0; i < len; i += 2) {
-		sum += p[i] << 8 | (i + 1 < len ? p[i + 1] : 0);
-		sum = (sum & 0xffff) + (sum >> 16);
-	}
-	return sum;
-}
-
-/* CRC32C (Castagnoli, reflected polynomial 0x82f63b78), bit by bit. */
-static u32 ref_crc32c_add(u32 crc, const u8 *p, unsigned int len)
-{
-	unsigned int i, b;
-
-	for (i = 0; i < len; i++) {
-		crc ^= p[i];
-		for (b = 0; b < 8; b++)
-			crc = (crc >> 1) ^ (0x82f63b78 & -(crc & 1));
-	}
-	return crc;
-}
-
-/* The pseudo-header: source, destination, zero, protocol, TTP length. */
-static void ref_pseudo(u8 ph[12], __be32 saddr, __be32 daddr, unsigned int len)
-{
-	memcpy(ph, &saddr, 4);
-	memcpy(ph + 4, &daddr, 4);
-	ph[8] = 0;
-	ph[9] = ttp_ipproto;
-	ph[10] = len >> 8;
-	ph[11] = len & 0xff;
+	ttp_ref_pseudo(ph, &saddr, &daddr, ttp_ipproto, len);
 }
 
 /* Internet sum of pseudo-header and segment as they are (check included). */
 static u32 ref_inet_total(const u8 *seg, unsigned int len)
 {
-	u8 ph[12];
+	u8 ph[TTP_REF_PSEUDO_LEN];
 
-	ref_pseudo(ph, SADDR, DADDR, len);
-	return ref_inet_add(ref_inet_add(0, ph, sizeof(ph)), seg, len);
+	ref_pseudo(ph, len);
+	return ttp_ref_inet_add(ttp_ref_inet_add(0, ph, sizeof(ph)), seg, len);
 }
 
 /* CRC32C of pseudo-header and segment, the checksum field taken as 0. */
 static u32 ref_crc32c_seg(const u8 *seg, unsigned int len)
 {
-	static const u8 zero[4];
-	u8 ph[12];
-	u32 crc;
+	u8 ph[TTP_REF_PSEUDO_LEN];
 
-	ref_pseudo(ph, SADDR, DADDR, len);
-	crc = ref_crc32c_add(~0U, ph, sizeof(ph));
-	crc = ref_crc32c_add(crc, seg, CHECK);
-	crc = ref_crc32c_add(crc, zero, sizeof(zero));
-	crc = ref_crc32c_add(crc, seg + CHECK + 4, len - CHECK - 4);
-	return ~crc;
+	ref_pseudo(ph, len);
+	return ttp_ref_seg_csum(ph, seg, len, 1);
 }
 
 /* A linear segment of @len bytes: a header, then a pattern of @seed. */
@@ -114,8 +86,9 @@ static void reference_sums_give_the_known_answers(struct kunit *test)
 	static const u8 words[] = { 0x00, 0x01, 0xf2, 0x03,
 				    0xf4, 0xf5, 0xf6, 0xf7 };
 
-	KUNIT_EXPECT_EQ(test, ref_inet_add(0, words, sizeof(words)), 0xddf2U);
-	KUNIT_EXPECT_EQ(test, ~ref_crc32c_add(~0U, (const u8 *)"123456789", 9),
+	KUNIT_EXPECT_EQ(test, ttp_ref_inet_add(0, words, sizeof(words)),
+			0xddf2U);
+	KUNIT_EXPECT_EQ(test, ~ttp_ref_crc32c(~0U, (const u8 *)"123456789", 9),
 			0xe3069283U);
 }
 

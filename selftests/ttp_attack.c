@@ -386,7 +386,6 @@ int main(int argc, char **argv)
 			ipproto = 253;
 		fclose(f);
 	}
-	crc32c_init();
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc < 2)
 		return usage();

@@ -19,6 +19,7 @@
 #include <linux/if_packet.h>
 #include <sys/socket.h>
 
+#include "../module/ref_csum.h"
 #include "ttp_common.h"
 #include "ttp_raw.h"
 
@@ -43,59 +44,7 @@ uint32_t rnd(void)
 	return (rng_state * 2685821657736338717ULL) >> 32;
 }
 
-/* ---- checksums (Documentation/protocol.rst, "Checksums") ---- */
-
-static uint32_t crc32c_table[256];
-
-void crc32c_init(void)
-{
-	uint32_t i, c;
-	int k;
-
-	for (i = 0; i < 256; i++) {
-		c = i;
-		for (k = 0; k < 8; k++)
-			c = c & 1 ? (c >> 1) ^ 0x82f63b78 : c >> 1;
-		crc32c_table[i] = c;
-	}
-}
-
-static uint32_t crc32c_update(uint32_t c, const uint8_t *p, size_t n)
-{
-	while (n--)
-		c = crc32c_table[(c ^ *p++) & 0xff] ^ (c >> 8);
-	return c;
-}
-
-static uint32_t sum16(uint32_t s, const uint8_t *p, size_t n)
-{
-	while (n > 1) {
-		s += (p[0] << 8) | p[1];
-		p += 2;
-		n -= 2;
-	}
-	if (n)
-		s += p[0] << 8;
-	return s;
-}
-
-static uint16_t fold(uint32_t s)
-{
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return ~s & 0xffff;
-}
-
-/* The pseudo-header: addresses (network order), protocol, TTP length. */
-static void pseudo(uint8_t ph[12], uint32_t saddr, uint32_t daddr, size_t len)
-{
-	memcpy(ph, &saddr, 4);
-	memcpy(ph + 4, &daddr, 4);
-	ph[8] = 0;
-	ph[9] = ipproto;
-	ph[10] = len >> 8;
-	ph[11] = len & 0xff;
-}
+/* ---- checksums: module/ref_csum.h's, which the KUnit tests use too ---- */
 
 /*
  * Checksum the TTP segment @seg of @len bytes (>= 20) in place: CRC32C if
@@ -103,24 +52,11 @@ static void pseudo(uint8_t ph[12], uint32_t saddr, uint32_t daddr, size_t len)
  */
 void ttp_checksum(uint8_t *seg, size_t len, uint32_t saddr, uint32_t daddr)
 {
-	uint8_t ph[12];
+	uint8_t ph[TTP_REF_PSEUDO_LEN];
 
-	pseudo(ph, saddr, daddr, len);
-	memset(seg + 16, 0, 4);
-	if (seg[13] & TTPF_CRC) {
-		uint32_t c = crc32c_update(~0U, ph, 12);
-
-		c = ~crc32c_update(c, seg, len);
-		seg[16] = c >> 24;
-		seg[17] = c >> 16;
-		seg[18] = c >> 8;
-		seg[19] = c;
-	} else {
-		uint16_t c = fold(sum16(sum16(0, ph, 12), seg, len));
-
-		seg[16] = c >> 8;
-		seg[17] = c & 0xff;
-	}
+	ttp_ref_pseudo(ph, &saddr, &daddr, ipproto, len);
+	put32(seg + TTP_REF_CHECK_OFF,
+	      ttp_ref_seg_csum(ph, seg, len, seg[13] & TTPF_CRC));
 }
 
 /* ---- segments ---- */

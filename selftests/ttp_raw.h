@@ -38,8 +38,6 @@ uint32_t rnd(void);
 
 /* ---- checksums ---- */
 
-/* Fill the CRC32C table; before any checksum. */
-void crc32c_init(void);
 /* Checksum the segment @seg of @len bytes in place, as its flags say. */
 void ttp_checksum(uint8_t *seg, size_t len, uint32_t saddr, uint32_t daddr);
 

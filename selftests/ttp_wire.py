@@ -24,33 +24,23 @@ LO = "127.0.0.1"
 FIN, SYN, RST, PSH, ACK, CRC = 0x01, 0x02, 0x04, 0x08, 0x10, 0x20
 
 
-def inet_csum(data):
-    if len(data) % 2:
-        data += b"\0"
-    s = sum(struct.unpack("!%dH" % (len(data) // 2), data))
-    while s >> 16:
-        s = (s & 0xffff) + (s >> 16)
-    return ~s & 0xffff
+def _load_csum():
+    """ttp_csum.so beside this file (make -C selftests): the reference
+    checksums of module/ref_csum.h, which the KUnit tests and ttp_attack
+    use too."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        "ttp_csum.so")
+    if not os.path.exists(path):
+        sys.exit("ttp_wire.py: %s is missing: run make -C selftests" % path)
+    lib = ctypes.CDLL(path)
+    lib.ttp_csum_seg.argtypes = [ctypes.c_char_p, ctypes.c_char_p,
+                                 ctypes.c_uint, ctypes.c_char_p,
+                                 ctypes.c_size_t, ctypes.c_int]
+    lib.ttp_csum_seg.restype = ctypes.c_uint32
+    return lib
 
 
-def _crc32c_table():
-    t = []
-    for i in range(256):
-        c = i
-        for _ in range(8):
-            c = (c >> 1) ^ 0x82F63B78 if c & 1 else c >> 1
-        t.append(c)
-    return t
-
-
-CRC32C_TABLE = _crc32c_table()
-
-
-def crc32c(data):
-    c = 0xffffffff
-    for b in data:
-        c = CRC32C_TABLE[(c ^ b) & 0xff] ^ (c >> 8)
-    return c ^ 0xffffffff
+CSUM = _load_csum()
 
 
 def segment(sport, dport, seq=0, ack=0, flags=SYN, window=65535,
@@ -63,17 +53,12 @@ def segment(sport, dport, seq=0, ack=0, flags=SYN, window=65535,
     hdr = struct.pack("!HHIIBBHI", sport, dport, seq, ack,
                       (version << 4) | doff, flags, window, 0)
     seg = hdr + options + payload
-    pseudo = socket.inet_aton(src) + socket.inet_aton(dst) + \
-        struct.pack("!BBH", 0, PROTO, len(seg))
-    if flags & CRC:
-        c = crc32c(pseudo + seg)
-        if not good_csum:
-            c ^= 0x5a5a
-        return seg[:16] + struct.pack("!I", c) + seg[20:]
-    c = inet_csum(pseudo + seg)
+    # The whole field: the Internet checksum is its upper half.
+    c = CSUM.ttp_csum_seg(socket.inet_aton(src), socket.inet_aton(dst),
+                          PROTO, seg, len(seg), flags & CRC)
     if not good_csum:
-        c ^= 0x5a5a
-    return seg[:16] + struct.pack("!H", c) + seg[18:]
+        c ^= 0x5a5a if flags & CRC else 0x5a5a << 16
+    return seg[:16] + struct.pack("!I", c) + seg[20:]
 
 
 def parse(seg):
