@@ -81,7 +81,7 @@ void ttp_send_challenge_ack(struct sock *sk)
 	struct ttp_net *tn = ttp_pernet(net);
 
 	if (!ttp_ratelimit_allow(&tn->challenge_rl,
-				 READ_ONCE(tn->sysctl.challenge_ack_limit))) {
+				 ttp_sysctl_challenge_ack_limit(net))) {
 		TTP_INC_STATS(net, TTP_MIB_CHALLENGEACKSSKIPPED);
 		return;
 	}

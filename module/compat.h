@@ -2,13 +2,12 @@
 /*
  * Differences between the kernels TTP builds against (6.1 and 6.12), in one
  * place.  Kbuild probes the kernel headers and defines TTP_HAVE_* for each
- * feature; nothing here compares version numbers.
+ * feature; nothing here compares version numbers.  It includes only the
+ * unaligned accessors' header, so that wire.c, which needs nothing else of
+ * the kernel's, builds in userspace too (scripts/tests/fuzz/).
  */
 #ifndef _TTP_COMPAT_H
 #define _TTP_COMPAT_H
-
-#include <linux/net.h>
-#include <net/net_namespace.h>
 
 #ifdef TTP_HAVE_LINUX_UNALIGNED_H
 #include <linux/unaligned.h>
@@ -34,17 +33,14 @@
 /*
  * Per-namespace sysctl tables: 6.12 takes the number of entries, 6.1 a
  * table ending with an empty entry.  Tables here always have that entry,
- * not counted in @n.
+ * not counted in @n.  (Macros: this header declares nothing of its own.)
  */
-static inline struct ctl_table_header *
-ttp_register_net_sysctl(struct net *net, const char *path,
-			struct ctl_table *table, size_t n)
-{
 #ifdef TTP_HAVE_REGISTER_NET_SYSCTL_SZ
-	return register_net_sysctl_sz(net, path, table, n);
+#define ttp_register_net_sysctl(net, path, table, n) \
+	register_net_sysctl_sz(net, path, table, n)
 #else
-	return register_net_sysctl(net, path, table);
+#define ttp_register_net_sysctl(net, path, table, n) \
+	({ (void)(n); register_net_sysctl(net, path, table); })
 #endif
-}
 
 #endif /* _TTP_COMPAT_H */

@@ -184,7 +184,7 @@ static void ttp_rcv_listen(struct sock *sk, struct sk_buff *skb)
 		goto drop;
 	}
 	syn_queue_full = READ_ONCE(ptsk->syn_queue_len) >=
-			 READ_ONCE(ttp_pernet(net)->sysctl.max_syn_backlog);
+			 ttp_sysctl_max_syn_backlog(net);
 	if (ttp_syncookie_wanted(sk, syn_queue_full)) {
 		ttp_syncookie_send(sk, skb, &cb->opts);
 		consume_skb(skb);
@@ -263,14 +263,14 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 static void ttp_rcv_fin(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
-	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	struct net *net = sock_net(sk);
 
 	tsk->rcv_nxt++;
 	sk->sk_shutdown |= RCV_SHUTDOWN;
 	sock_set_flag(sk, SOCK_DONE);
 	if (ttp_transition(sk, TTP_EV_RCV_FIN) == TTP_TIME_WAIT) {
 		sk_stop_timer(sk, &tsk->rtx_timer);
-		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+		ttp_arm_misc(sk, ttp_sysctl_time_wait_ms(net));
 	}
 	ttp_send_ack(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
@@ -321,7 +321,7 @@ static enum ttp_step ttp_rcv_repeat(struct sock *sk, const struct ttp_seg *s)
 		 * wait the whole TIME_WAIT again (RFC 793).
 		 */
 		ttp_send_ack(sk);
-		ttp_arm_misc(sk, READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.time_wait_ms));
+		ttp_arm_misc(sk, ttp_sysctl_time_wait_ms(sock_net(sk)));
 		return TTP_STEP_DONE;
 	}
 	return TTP_STEP_NEXT;
@@ -381,8 +381,8 @@ static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
 		return TTP_STEP_DONE;
 	}
 	TTP_INC_STATS(net, TTP_MIB_INRSTS);
-	if (ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-			 TTPF_STATE(TTP_CLOSE_WAIT)))
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+			 TTP_STATEBIT(TTP_CLOSE_WAIT)))
 		TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
 	ttp_transition(sk, TTP_EV_RCV_RST);
 	if (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DEAD))
@@ -445,20 +445,20 @@ static void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win)
 /* 4c. Our FIN is acknowledged when everything queued is. */
 static enum ttp_step ttp_rcv_fin_acked(struct sock *sk)
 {
-	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	struct net *net = sock_net(sk);
 
 	if (ttp_sk(sk)->snd_una != ttp_sk(sk)->write_seq ||
-	    !ttp_state_in(sk, TTPF_STATE(TTP_FIN_WAIT1) |
-			  TTPF_STATE(TTP_CLOSING) | TTPF_STATE(TTP_LAST_ACK)))
+	    !ttp_state_in(sk, TTP_STATEBIT(TTP_FIN_WAIT1) |
+			  TTP_STATEBIT(TTP_CLOSING) | TTP_STATEBIT(TTP_LAST_ACK)))
 		return TTP_STEP_NEXT;
 	switch (ttp_transition(sk, TTP_EV_FIN_ACKED)) {
 	case TTP_FIN_WAIT2:
 		sk->sk_state_change(sk);
 		if (sock_flag(sk, SOCK_DEAD))
-			ttp_arm_misc(sk, READ_ONCE(tn->sysctl.fin_timeout_ms));
+			ttp_arm_misc(sk, ttp_sysctl_fin_timeout_ms(net));
 		break;
 	case TTP_TIME_WAIT:
-		ttp_arm_misc(sk, READ_ONCE(tn->sysctl.time_wait_ms));
+		ttp_arm_misc(sk, ttp_sysctl_time_wait_ms(net));
 		break;
 	case TTP_CLOSED:
 		ttp_done(sk);
@@ -520,9 +520,9 @@ static enum ttp_step ttp_rcv_step_data(struct sock *sk, struct sk_buff *skb,
 	struct ttp_sock *tsk = ttp_sk(sk);
 
 	if (!(s->len || (s->flags & TTPF_FIN)) ||
-	    !ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-			  TTPF_STATE(TTP_FIN_WAIT1) |
-			  TTPF_STATE(TTP_FIN_WAIT2)))
+	    !ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+			  TTP_STATEBIT(TTP_FIN_WAIT1) |
+			  TTP_STATEBIT(TTP_FIN_WAIT2)))
 		return TTP_STEP_DONE;
 	if (s->len && sock_flag(sk, SOCK_DEAD) && !tsk->parent) {
 		/*

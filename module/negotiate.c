@@ -3,7 +3,8 @@
  * Negotiation: the options our SYN and SYN+ACK offer, the MSS a route
  * allows, and what a connection takes from the peer's offer (MSS, window
  * scale, checksum algorithm, SACK, timestamps).  Documentation/protocol.rst,
- * "Negotiation".  What a SYN cookie keeps of it is in syncookie.c.
+ * "Negotiation"; and what a SYN cookie keeps of it (syncookie.c makes and
+ * checks the cookie).
  */
 #include <kunit/visibility.h>
 #include <net/ip.h>
@@ -120,13 +121,13 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 		   bool we_are_client, u8 ours_wscale)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
-	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	struct net *net = sock_net(sk);
 	u16 mss = ttp_route_mss(sk);
 
 	if (tsk->mss_clamp)
 		mss = min(mss, tsk->mss_clamp);
 	mss = min_t(u16, mss, peer->has_mss ? peer->mss :
-		    READ_ONCE(tn->sysctl.default_mss));
+		    ttp_sysctl_default_mss(net));
 	tsk->mss_agreed = max_t(u16, mss, TTP_MIN_MSS);
 	tsk->mss = tsk->mss_agreed;
 
@@ -183,3 +184,86 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 	ttp_cc_init(&tsk->cc, tsk->mss);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_negotiate);
+
+/* ---- what a SYN cookie keeps of the negotiation ---- */
+
+/*
+ * The MSS values a cookie can name (3 bits).  A SYN's MSS is rounded down
+ * to the nearest one; a connection made from a cookie may thus use a
+ * smaller MSS than a connection made from the SYN, never a larger one.
+ */
+static const u16 ttp_cookie_mss[8] = {
+	TTP_MIN_MSS,	/* any MSS below 536 */
+	536,		/* the IPv4 minimum, and net.ttp.default_mss */
+	1220,		/* IPv6's minimum MTU, 1280, less 60 */
+	1380,		/* tunnels: MTU 1420 */
+	1452,		/* PPPoE: MTU 1492 */
+	1460,		/* Ethernet: MTU 1500 */
+	8960,		/* jumbo frames: MTU 9000 */
+	16384,		/* loopback and other large MTUs */
+};
+
+/* The bits of a cookie's data (protocol.rst, "SYN cookies"). */
+#define TTP_COOKIE_MSS_MASK	0x07
+#define TTP_COOKIE_WS_SHIFT	3
+#define TTP_COOKIE_WS_MASK	0x0f
+#define TTP_COOKIE_NO_WSCALE	15	/* the SYN had no WSCALE option */
+#define TTP_COOKIE_CRC32C	0x80
+#define TTP_COOKIE_SACK		0x100
+
+/**
+ * ttp_cookie_encode() - what a SYN cookie keeps of a SYN's options
+ * @sk: the listener
+ * @peer: the options of the SYN
+ *
+ * Return: the cookie's data, TTP_COOKIE_DATA_BITS bits: the largest MSS of
+ * the cookie's table not above the peer's, the peer's window scale (or
+ * that it sent none), whether CRC32C is chosen (both sides offer it) and
+ * whether SACK is agreed.
+ */
+u32 ttp_cookie_encode(const struct sock *sk, const struct ttp_opts *peer)
+{
+	const struct ttp_sock *ptsk = ttp_sk(sk);
+	u16 peer_mss = peer->has_mss ? peer->mss :
+		       ttp_sysctl_default_mss(sock_net(sk));
+	u32 data = ARRAY_SIZE(ttp_cookie_mss) - 1;
+
+	while (data && ttp_cookie_mss[data] > peer_mss)
+		data--;
+	data |= (peer->has_wscale ? min_t(u8, peer->wscale, TTP_MAX_WSCALE) :
+		 TTP_COOKIE_NO_WSCALE) << TTP_COOKIE_WS_SHIFT;
+	if (peer->has_csum &&
+	    (peer->csum_mask & ptsk->csum_offer & BIT(TTP_CSUM_CRC32C)))
+		data |= TTP_COOKIE_CRC32C;
+	if (peer->sack_ok && ptsk->sack_offer)
+		data |= TTP_COOKIE_SACK;
+	return data;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_encode);
+
+/**
+ * ttp_cookie_decode() - the SYN's options, as a cookie's data keeps them
+ * @data: the data of a cookie that ttp_cookie_open() found good
+ * @peer: filled in
+ *
+ * The MSS of the table, the window scale if the SYN had one; the checksum
+ * and SACK as a SYN+ACK names them, the choice made.  Bits above
+ * TTP_COOKIE_DATA_BITS are ignored.
+ */
+void ttp_cookie_decode(u32 data, struct ttp_opts *peer)
+{
+	u32 ws = (data >> TTP_COOKIE_WS_SHIFT) & TTP_COOKIE_WS_MASK;
+
+	memset(peer, 0, sizeof(*peer));
+	peer->has_mss = 1;
+	peer->mss = ttp_cookie_mss[data & TTP_COOKIE_MSS_MASK];
+	if (ws != TTP_COOKIE_NO_WSCALE) {
+		peer->has_wscale = 1;
+		peer->wscale = min_t(u32, ws, TTP_MAX_WSCALE);
+	}
+	peer->has_csum = 1;
+	peer->csum_mask = (data & TTP_COOKIE_CRC32C) ? BIT(TTP_CSUM_CRC32C) :
+						       BIT(TTP_CSUM_INET);
+	peer->sack_ok = !!(data & TTP_COOKIE_SACK);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_decode);

@@ -2,7 +2,8 @@
 /*
  * KUnit tests of negotiation (negotiate.c): the MSS a path allows, the
  * window scale we offer, and what a connection takes of the options the
- * peer's SYN or SYN+ACK offered, hostile values included.  The sockets are
+ * peer's SYN or SYN+ACK offered, hostile values included; and what a SYN
+ * cookie keeps of a SYN (ttp_cookie_encode() and ttp_cookie_decode()).  The sockets are
  * plain memory (kunit_kzalloc()) in the initial network namespace, without
  * a route.  Part of ttp_kunit.ko (kunit.c).
  */
@@ -101,7 +102,7 @@ static void mss_without_the_option_is_the_default(struct kunit *test)
 {
 	struct ttp_sock *tsk = test_sock(test);
 	struct ttp_opts peer = {};
-	u16 def = READ_ONCE(ttp_pernet(&init_net)->sysctl.default_mss);
+	u16 def = ttp_sysctl_default_mss(&init_net);
 
 	negotiate(tsk, &peer, false, 0);
 	KUNIT_EXPECT_EQ(test, tsk->mss_agreed, min(def, ours()));
@@ -225,6 +226,107 @@ static void sack_only_if_both_offer_it(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, tsk->opts & TTPI_OPT_SACK);
 }
 
+/* What a cookie keeps of a SYN: each of the 2^9 data values, both ways. */
+static void cookie_data_round_trips_every_value(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test);
+	struct ttp_opts peer;
+	u32 d;
+
+	for (d = 0; d < BIT(TTP_COOKIE_DATA_BITS); d++) {
+		ttp_cookie_decode(d, &peer);
+		KUNIT_EXPECT_EQ(test, ttp_cookie_encode(&tsk->inet.sk, &peer), d);
+		KUNIT_EXPECT_TRUE(test, peer.has_mss);
+		KUNIT_EXPECT_GE(test, peer.mss, (u16)TTP_MIN_MSS);
+		KUNIT_EXPECT_LE(test, peer.wscale, (u8)TTP_MAX_WSCALE);
+		/* One algorithm, the one chosen, as a SYN+ACK names it. */
+		KUNIT_EXPECT_TRUE(test,
+				  peer.csum_mask == INET_BIT ||
+				  peer.csum_mask == CRC_BIT);
+		/* Bits above the data are not the data's. */
+		ttp_cookie_decode(d | ~(BIT(TTP_COOKIE_DATA_BITS) - 1), &peer);
+		KUNIT_EXPECT_EQ(test, ttp_cookie_encode(&tsk->inet.sk, &peer), d);
+	}
+}
+
+/* The MSS a cookie gives back of the SYN's (0: no MSS option). */
+static u16 cookie_mss(struct ttp_sock *tsk, u16 mss)
+{
+	struct ttp_opts peer = { .has_mss = !!mss, .mss = mss };
+	struct ttp_opts back;
+
+	ttp_cookie_decode(ttp_cookie_encode(&tsk->inet.sk, &peer), &back);
+	return back.mss;
+}
+
+static void cookie_mss_is_rounded_down_never_up(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test);
+	static const u16 offers[] = { 1, 63, 64, 535, 536, 1219, 1220, 1459,
+				      1460, 1461, 8960, 16383, 16384, U16_MAX };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(offers); i++) {
+		u16 mss = cookie_mss(tsk, offers[i]);
+
+		KUNIT_EXPECT_LE(test, mss, max_t(u16, offers[i], TTP_MIN_MSS));
+		KUNIT_EXPECT_GE(test, mss, (u16)TTP_MIN_MSS);
+	}
+	/* The common MSSs survive exactly. */
+	KUNIT_EXPECT_EQ(test, cookie_mss(tsk, 1460), (u16)1460);
+	KUNIT_EXPECT_EQ(test, cookie_mss(tsk, 536), (u16)536);
+	KUNIT_EXPECT_EQ(test, cookie_mss(tsk, 1459), (u16)1452);
+	KUNIT_EXPECT_EQ(test, cookie_mss(tsk, U16_MAX), (u16)16384);
+	KUNIT_EXPECT_EQ(test, cookie_mss(tsk, 1), (u16)TTP_MIN_MSS);
+	/* No option: the default MSS, as ttp_negotiate() takes it. */
+	KUNIT_EXPECT_EQ(test, cookie_mss(tsk, 0),
+			cookie_mss(tsk, ttp_sysctl_default_mss(&init_net)));
+}
+
+static void cookie_keeps_only_what_both_offer(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test);
+	struct ttp_opts peer = { .has_csum = 1, .csum_mask = 0xff,
+				 .sack_ok = 1, .has_wscale = 1, .wscale = 7 };
+	struct ttp_opts back;
+
+	ttp_cookie_decode(ttp_cookie_encode(&tsk->inet.sk, &peer), &back);
+	KUNIT_EXPECT_EQ(test, back.csum_mask, (u8)CRC_BIT);
+	KUNIT_EXPECT_TRUE(test, back.sack_ok);
+	KUNIT_EXPECT_TRUE(test, back.has_wscale);
+	KUNIT_EXPECT_EQ(test, back.wscale, 7);
+	/* What the listener does not offer, the cookie does not keep. */
+	tsk->csum_offer = INET_BIT;
+	tsk->sack_offer = 0;
+	ttp_cookie_decode(ttp_cookie_encode(&tsk->inet.sk, &peer), &back);
+	KUNIT_EXPECT_EQ(test, back.csum_mask, (u8)INET_BIT);
+	KUNIT_EXPECT_FALSE(test, back.sack_ok);
+	/* A SYN without the options. */
+	tsk->csum_offer = INET_BIT | CRC_BIT;
+	tsk->sack_offer = 1;
+	memset(&peer, 0, sizeof(peer));
+	ttp_cookie_decode(ttp_cookie_encode(&tsk->inet.sk, &peer), &back);
+	KUNIT_EXPECT_EQ(test, back.csum_mask, (u8)INET_BIT);
+	KUNIT_EXPECT_FALSE(test, back.sack_ok);
+	KUNIT_EXPECT_FALSE(test, back.has_wscale);
+}
+
+static void cookie_hostile_window_scale_is_capped(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test);
+	struct ttp_opts peer = { .has_wscale = 1 };
+	struct ttp_opts back;
+	unsigned int ws;
+
+	for (ws = 0; ws <= U8_MAX; ws++) {
+		peer.wscale = ws;
+		ttp_cookie_decode(ttp_cookie_encode(&tsk->inet.sk, &peer), &back);
+		/* Still a window scale, never "none", never above 14. */
+		KUNIT_EXPECT_TRUE(test, back.has_wscale);
+		KUNIT_EXPECT_EQ(test, back.wscale, min_t(u8, ws, TTP_MAX_WSCALE));
+	}
+}
+
 static struct kunit_case ttp_negotiate_cases[] = {
 	KUNIT_CASE(mss_is_the_mtu_less_both_headers),
 	KUNIT_CASE(mss_stays_within_its_bounds_for_any_mtu),
@@ -237,6 +339,10 @@ static struct kunit_case ttp_negotiate_cases[] = {
 	KUNIT_CASE(server_picks_crc32c_when_both_offer_it),
 	KUNIT_CASE(client_takes_only_a_single_crc32c_pick),
 	KUNIT_CASE(sack_only_if_both_offer_it),
+	KUNIT_CASE(cookie_data_round_trips_every_value),
+	KUNIT_CASE(cookie_mss_is_rounded_down_never_up),
+	KUNIT_CASE(cookie_keeps_only_what_both_offer),
+	KUNIT_CASE(cookie_hostile_window_scale_is_capped),
 	{}
 };
 

@@ -271,8 +271,8 @@ void ttp_send_ack(struct sock *sk)
  */
 void ttp_send_active_rst(struct sock *sk, gfp_t gfp)
 {
-	if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) | TTPF_STATE(TTP_LISTEN) |
-			 TTPF_STATE(TTP_SYN_SENT)))
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_CLOSED) | TTP_STATEBIT(TTP_LISTEN) |
+			 TTP_STATEBIT(TTP_SYN_SENT)))
 		return;
 	ttp_send_control(sk, TTPF_RST | TTPF_ACK, ttp_sk(sk)->snd_nxt, gfp);
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTRSTS);
@@ -372,7 +372,7 @@ void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
 
 	if (th->flags & TTPF_RST)
 		return;
-	if (!ttp_ratelimit_allow(&tn->rst_rl, READ_ONCE(tn->sysctl.rst_limit))) {
+	if (!ttp_ratelimit_allow(&tn->rst_rl, ttp_sysctl_rst_limit(net))) {
 		TTP_INC_STATS(net, TTP_MIB_OUTRSTSSKIPPED);
 		return;
 	}

@@ -375,9 +375,9 @@ void ttp_cleanup_rbuf(struct sock *sk)
 	u32 right = tsk->rcv_wup + tsk->rcv_wnd;
 	u32 now = tsk->rcv_nxt + ttp_select_window_peek(sk);
 
-	if (!ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-			  TTPF_STATE(TTP_FIN_WAIT1) |
-			  TTPF_STATE(TTP_FIN_WAIT2)))
+	if (!ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+			  TTP_STATEBIT(TTP_FIN_WAIT1) |
+			  TTP_STATEBIT(TTP_FIN_WAIT2)))
 		return;
 	/* A window update is worth a segment once it grows by 2 MSS or
 	 * doubles: the sender may be stalled on the old edge.

@@ -26,6 +26,7 @@
  */
 #include <linux/jiffies.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -76,10 +77,10 @@ static void ttp_rack_advance(struct ttp_sock *tsk, const struct ttp_skb_cb *cb)
 void ttp_update_rto(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
-	struct ttp_sysctl *s = &ttp_pernet(sock_net(sk))->sysctl;
+	struct net *net = sock_net(sk);
 	u32 us = ttp_rtt_rto_us(&tsk->rtt, jiffies_to_usecs(1),
-				READ_ONCE(s->rto_min_ms) * USEC_PER_MSEC,
-				READ_ONCE(s->rto_max_ms) * USEC_PER_MSEC);
+				ttp_sysctl_rto_min_ms(net) * USEC_PER_MSEC,
+				ttp_sysctl_rto_max_ms(net) * USEC_PER_MSEC);
 
 	tsk->rto = usecs_to_jiffies(us);
 }
@@ -156,6 +157,7 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	sk->sk_write_space(sk);
 	return acked;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_ack_update);
 
 /*
  * Mark what the SACK blocks of the segment being processed cover; returns
@@ -268,7 +270,10 @@ static bool ttp_sack_on(const struct ttp_sock *tsk)
 	return tsk->opts & TTPI_OPT_SACK;
 }
 
-/* Fast retransmit: halve the window and recover (RFC 5681 3.2). */
+/*
+ * Fast retransmit: halve the window and recover (RFC 5681 3.2).  The caller
+ * sends the first lost segment at once, whatever the window.
+ */
 static void ttp_enter_recovery(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
@@ -281,19 +286,17 @@ static void ttp_enter_recovery(struct sock *sk)
 	tsk->ca_state = TTP_CA_RECOVERY;
 	TTP_INC_STATS(sock_net(sk), ttp_sack_on(tsk) ? TTP_MIB_SACKRECOVERY :
 						     TTP_MIB_RENORECOVERY);
-	/* The first lost segment goes at once, whatever the window. */
-	ttp_retransmit_lost(sk, true);
 }
 
 /**
- * ttp_enter_loss() - the retransmission timer fired with data in flight
- * @sk: the connection
+ * ttp_loss_state() - ttp_enter_loss() short of sending
+ * @sk: the connection, with data in flight
  *
- * Everything not SACKed is taken for lost, the window restarts at one
- * segment, and the oldest segment is sent again (RFC 5681 3.1, RFC 6298
- * 5.4).  The caller backs the timer off.
+ * Everything in flight not SACKed is taken for lost, a retransmission in
+ * flight too, the window restarts at one segment, and the connection is in
+ * TTP_CA_LOSS until snd_una reaches recover (RFC 5681 3.1).
  */
-void ttp_enter_loss(struct sock *sk)
+void ttp_loss_state(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct sk_buff *skb;
@@ -313,11 +316,25 @@ void ttp_enter_loss(struct sock *sk)
 	tsk->recover = tsk->snd_nxt;
 	tsk->ca_state = TTP_CA_LOSS;
 	tsk->dupacks = 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_loss_state);
+
+/**
+ * ttp_enter_loss() - the retransmission timer fired with data in flight
+ * @sk: the connection
+ *
+ * Everything not SACKed is taken for lost, the window restarts at one
+ * segment (ttp_loss_state()), and the oldest segment is sent again (RFC
+ * 5681 3.1, RFC 6298 5.4).  The caller backs the timer off.
+ */
+void ttp_enter_loss(struct sock *sk)
+{
+	ttp_loss_state(sk);
 	ttp_retransmit_lost(sk, true);
 }
 
 /**
- * ttp_ack_rcv() - process the acknowledgment of an acceptable segment
+ * ttp_ack_state() - ttp_ack_rcv() short of sending
  * @sk: the connection, in a synchronised state
  * @ack: the acknowledgment number, not after snd_nxt
  * @dup: it may be a duplicate ACK: no data, no FIN, the same window
@@ -325,11 +342,14 @@ void ttp_enter_loss(struct sock *sk)
  * @o: what ttp_parse_options() found in @opt
  *
  * Frees what @ack acknowledges, marks what the SACK blocks in @opt cover,
- * and moves between the congestion states.  Sending what the ACK allows is
- * left to the caller, once the window is updated too.
+ * and moves between the congestion states.
+ *
+ * Return: true if the first segment taken for lost is to be sent again at
+ * once, whatever the window: fast retransmit began, or a partial ACK
+ * without SACK found the next hole.
  */
-void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
-		 const struct ttp_opts *o)
+bool ttp_ack_state(struct sock *sk, u32 ack, bool dup, const u8 *opt,
+		   const struct ttp_opts *o)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	bool grow = tsk->cwnd_limited;
@@ -364,11 +384,11 @@ void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 			tsk->cc.cwnd -= min(acked, tsk->cc.cwnd - tsk->mss);
 			tsk->cc.cwnd += tsk->mss;
 			ttp_mark_head_lost(sk);
-			ttp_retransmit_lost(sk, true);
+			return true;
 		} else if (tsk->dupacks > TTP_DUPTHRESH) {
 			tsk->cc.cwnd += tsk->mss;	/* one more left */
 		}
-		return;
+		return false;
 	case TTP_CA_LOSS:
 		if (acked)
 			ttp_cc_on_ack(&tsk->cc, acked, tsk->mss);
@@ -376,7 +396,7 @@ void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 			ttp_rack_mark_lost(sk);
 		if (!ttp_seq_before(tsk->snd_una, tsk->recover))
 			tsk->ca_state = TTP_CA_OPEN;
-		return;
+		return false;
 	}
 
 	/* TTP_CA_OPEN, TTP_CA_DISORDER */
@@ -388,8 +408,31 @@ void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		ttp_mark_head_lost(sk);
 	if (tsk->lost_out) {
 		ttp_enter_recovery(sk);
-		return;
+		return true;
 	}
 	tsk->ca_state = (tsk->dupacks || tsk->sacked_out) ? TTP_CA_DISORDER :
 							      TTP_CA_OPEN;
+	return false;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_ack_state);
+
+/**
+ * ttp_ack_rcv() - process the acknowledgment of an acceptable segment
+ * @sk: the connection, in a synchronised state
+ * @ack: the acknowledgment number, not after snd_nxt
+ * @dup: it may be a duplicate ACK: no data, no FIN, the same window
+ * @opt: the options area of the segment
+ * @o: what ttp_parse_options() found in @opt
+ *
+ * Frees what @ack acknowledges, marks what the SACK blocks in @opt cover,
+ * and moves between the congestion states (ttp_ack_state()); on fast
+ * retransmit, and on a partial ACK without SACK, the first lost segment
+ * goes at once, whatever the window.  Sending what else the ACK allows is
+ * left to the caller, once the window is updated too.
+ */
+void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
+		 const struct ttp_opts *o)
+{
+	if (ttp_ack_state(sk, ack, dup, opt, o))
+		ttp_retransmit_lost(sk, true);
 }

@@ -116,7 +116,7 @@ static void ttp_init_sock_state(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
-	struct ttp_net *tn = ttp_pernet(sock_net(sk));
+	struct net *net = sock_net(sk);
 
 	sk->sk_state = TTP_CLOSED;
 	sk->sk_protocol = ttp_ipproto;
@@ -132,15 +132,15 @@ static void ttp_init_sock_state(struct sock *sk)
 	INIT_LIST_HEAD(&tsk->syn_queue);
 	INIT_LIST_HEAD(&tsk->accept_queue);
 	INIT_LIST_HEAD(&tsk->child_node);
-	tsk->rto = msecs_to_jiffies(READ_ONCE(tn->sysctl.rto_initial_ms));
-	tsk->mss = READ_ONCE(tn->sysctl.default_mss);
+	tsk->rto = msecs_to_jiffies(ttp_sysctl_rto_initial_ms(net));
+	tsk->mss = ttp_sysctl_default_mss(net);
 	tsk->mss_agreed = tsk->mss;
 	tsk->rcv_ratio = 128;	/* a guess until data arrives: half */
 	tsk->csum_offer = 1 << TTP_CSUM_INET;
-	if (READ_ONCE(tn->sysctl.crc32c))
+	if (ttp_sysctl_crc32c(net))
 		tsk->csum_offer |= 1 << TTP_CSUM_CRC32C;
-	tsk->sack_offer = !!READ_ONCE(tn->sysctl.sack);
-	tsk->ts_offer = !!READ_ONCE(tn->sysctl.timestamps);
+	tsk->sack_offer = !!ttp_sysctl_sack(net);
+	tsk->ts_offer = !!ttp_sysctl_timestamps(net);
 	skb_queue_head_init(&tsk->ofo_queue);
 	ttp_cc_init(&tsk->cc, tsk->mss);
 	ttp_init_timers(sk);
@@ -280,8 +280,8 @@ static int ttp_wait_connect(struct sock *sk, long *timeo)
 	int err = 0;
 
 	add_wait_queue(sk_sleep(sk), &wait);
-	while (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
-			    TTPF_STATE(TTP_SYN_RECV))) {
+	while (ttp_state_in(sk, TTP_STATEBIT(TTP_SYN_SENT) |
+			    TTP_STATEBIT(TTP_SYN_RECV))) {
 		if (!*timeo) {
 			err = -EINPROGRESS;
 			break;
@@ -291,8 +291,8 @@ static int ttp_wait_connect(struct sock *sk, long *timeo)
 			break;
 		}
 		sk_wait_event(sk, timeo,
-			      !ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
-					    TTPF_STATE(TTP_SYN_RECV)), &wait);
+			      !ttp_state_in(sk, TTP_STATEBIT(TTP_SYN_SENT) |
+					    TTP_STATEBIT(TTP_SYN_RECV)), &wait);
 	}
 	remove_wait_queue(sk_sleep(sk), &wait);
 	return err;
@@ -451,9 +451,9 @@ static int ttp_accept(struct socket *sock, struct socket *newsock,
 /* Send our FIN if the state calls for one (close() or SHUT_WR). */
 static void ttp_shutdown_send(struct sock *sk)
 {
-	if (ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-			 TTPF_STATE(TTP_SYN_RECV) |
-			 TTPF_STATE(TTP_CLOSE_WAIT))) {
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+			 TTP_STATEBIT(TTP_SYN_RECV) |
+			 TTP_STATEBIT(TTP_CLOSE_WAIT))) {
 		ttp_transition(sk, TTP_EV_CLOSE);
 		ttp_send_fin(sk);
 	}
@@ -492,7 +492,7 @@ static int ttp_release(struct socket *sock)
 		 */
 		if (unread || (sock_flag(sk, SOCK_LINGER) &&
 			       !sk->sk_lingertime)) {
-			if (!ttp_state_in(sk, TTPF_STATE(TTP_TIME_WAIT))) {
+			if (!ttp_state_in(sk, TTP_STATEBIT(TTP_TIME_WAIT))) {
 				ttp_send_active_rst(sk, sk->sk_allocation);
 				TTP_INC_STATS(sock_net(sk),
 					      TTP_MIB_ESTABRESETS);
@@ -506,15 +506,15 @@ static int ttp_release(struct socket *sock)
 
 			timeo = sk->sk_lingertime;
 			add_wait_queue(sk_sleep(sk), &wait);
-			while (ttp_state_in(sk, TTPF_STATE(TTP_FIN_WAIT1) |
-					    TTPF_STATE(TTP_CLOSING) |
-					    TTPF_STATE(TTP_LAST_ACK)) &&
+			while (ttp_state_in(sk, TTP_STATEBIT(TTP_FIN_WAIT1) |
+					    TTP_STATEBIT(TTP_CLOSING) |
+					    TTP_STATEBIT(TTP_LAST_ACK)) &&
 			       timeo && !signal_pending(current))
 				sk_wait_event(sk, &timeo,
 					      !ttp_state_in(sk,
-						TTPF_STATE(TTP_FIN_WAIT1) |
-						TTPF_STATE(TTP_CLOSING) |
-						TTPF_STATE(TTP_LAST_ACK)),
+						TTP_STATEBIT(TTP_FIN_WAIT1) |
+						TTP_STATEBIT(TTP_CLOSING) |
+						TTP_STATEBIT(TTP_LAST_ACK)),
 					      &wait);
 			remove_wait_queue(sk_sleep(sk), &wait);
 		}
@@ -525,7 +525,7 @@ static int ttp_release(struct socket *sock)
 	if (sk->sk_state == TTP_CLOSED)
 		ttp_done(sk);
 	else if (sk->sk_state == TTP_FIN_WAIT2)
-		ttp_arm_misc(sk, READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.fin_timeout_ms));
+		ttp_arm_misc(sk, ttp_sysctl_fin_timeout_ms(sock_net(sk)));
 	release_sock(sk);
 	sock_put(sk);
 	sock->sk = NULL;
@@ -575,8 +575,8 @@ static int ttp_shutdown(struct socket *sock, int how)
 /* Wait until the handshake ends; 0 when the connection may carry data. */
 static int ttp_wait_established(struct sock *sk, long *timeo)
 {
-	if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
-			 TTPF_STATE(TTP_SYN_RECV))) {
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_SYN_SENT) |
+			 TTP_STATEBIT(TTP_SYN_RECV))) {
 		int err = ttp_wait_connect(sk, timeo);
 
 		if (err)
@@ -627,8 +627,8 @@ static int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto out_err;
 		}
 		if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
-		    !ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-				  TTPF_STATE(TTP_CLOSE_WAIT))) {
+		    !ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+				  TTP_STATEBIT(TTP_CLOSE_WAIT))) {
 			if (sock->state == SS_UNCONNECTED)
 				err = -ENOTCONN;
 			goto out_err;

@@ -94,8 +94,8 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 	case TTP_MAXSEG:
 		if (val && (val < TTP_MIN_MSS || val > U16_MAX))
 			err = -EINVAL;
-		else if (!ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
-				       TTPF_STATE(TTP_LISTEN)))
+		else if (!ttp_state_in(sk, TTP_STATEBIT(TTP_CLOSED) |
+				       TTP_STATEBIT(TTP_LISTEN)))
 			err = -EISCONN;
 		else
 			tsk->mss_clamp = val;
@@ -103,8 +103,8 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 	case TTP_CSUM_ALGO:
 		if (val != TTP_CSUM_INET && val != TTP_CSUM_CRC32C)
 			err = -EINVAL;
-		else if (!ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
-				       TTPF_STATE(TTP_LISTEN)))
+		else if (!ttp_state_in(sk, TTP_STATEBIT(TTP_CLOSED) |
+				       TTP_STATEBIT(TTP_LISTEN)))
 			err = -EISCONN;
 		else
 			tsk->csum_offer = (1 << TTP_CSUM_INET) | (1 << val);
@@ -208,8 +208,8 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TTP_CSUM_ALGO:
 		/* Before a handshake: the preference; after: the choice. */
-		if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) |
-				 TTPF_STATE(TTP_LISTEN)))
+		if (ttp_state_in(sk, TTP_STATEBIT(TTP_CLOSED) |
+				 TTP_STATEBIT(TTP_LISTEN)))
 			val = (tsk->csum_offer & (1 << TTP_CSUM_CRC32C)) ?
 			      TTP_CSUM_CRC32C : TTP_CSUM_INET;
 		else
@@ -220,7 +220,7 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TTP_SYNCNT:
 		val = tsk->syn_retries ?:
-		      READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.syn_retries);
+		      ttp_sysctl_syn_retries(sock_net(sk));
 		break;
 	default:
 		return -ENOPROTOOPT;

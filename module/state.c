@@ -175,9 +175,9 @@ bool ttp_state_names_peer(int state, bool accepting)
 	if (state <= 0 || state >= TTP_MAX_STATES)
 		return false;
 	return accepting ||
-	       !(TTPF_STATE(state) & (TTPF_STATE(TTP_CLOSED) |
-				      TTPF_STATE(TTP_LISTEN) |
-				      TTPF_STATE(TTP_SYN_SENT)));
+	       !(TTP_STATEBIT(state) & (TTP_STATEBIT(TTP_CLOSED) |
+				      TTP_STATEBIT(TTP_LISTEN) |
+				      TTP_STATEBIT(TTP_SYN_SENT)));
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_state_names_peer);
 

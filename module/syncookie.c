@@ -27,8 +27,11 @@
  * this connection, within the last two periods of t (64 to 128 s).  The
  * ACK's acknowledgment number less 1 is the cookie, its sequence number
  * less 1 the peer's ISN.  What the SYN negotiated survives in data; what
- * does not fit there (the exact MSS) is lost.
+ * does not fit there (the exact MSS) is lost.  What data holds is
+ * negotiation's (ttp_cookie_encode() in negotiate.c); this file makes
+ * the cookie around it and checks it.
  */
+#include <kunit/visibility.h>
 #include <linux/jiffies.h>
 #include <linux/siphash.h>
 #include <linux/ktime.h>
@@ -37,28 +40,7 @@
 
 #include "ttp.h"
 
-/*
- * The MSS values a cookie can name (3 bits).  A SYN's MSS is rounded down
- * to the nearest one; a connection made from a cookie may thus use a
- * smaller MSS than a connection made from the SYN, never a larger one.
- */
-static const u16 ttp_cookie_mss[8] = {
-	TTP_MIN_MSS,	/* any MSS below 536 */
-	536,		/* the IPv4 minimum, and net.ttp.default_mss */
-	1220,		/* IPv6's minimum MTU, 1280, less 60 */
-	1380,		/* tunnels: MTU 1420 */
-	1452,		/* PPPoE: MTU 1492 */
-	1460,		/* Ethernet: MTU 1500 */
-	8960,		/* jumbo frames: MTU 9000 */
-	16384,		/* loopback and other large MTUs */
-};
-
-#define TTP_COOKIE_MSS_MASK	0x07
-#define TTP_COOKIE_WS_SHIFT	3
-#define TTP_COOKIE_NO_WSCALE	15	/* the SYN had no WSCALE option */
-#define TTP_COOKIE_CRC32C	0x80
-#define TTP_COOKIE_SACK		0x100
-#define TTP_COOKIE_DATA_SHIFT	23
+#define TTP_COOKIE_DATA_SHIFT	(32 - TTP_COOKIE_DATA_BITS)
 #define TTP_COOKIE_MAC_MASK	((1U << TTP_COOKIE_DATA_SHIFT) - 1)
 #define TTP_COOKIE_PERIOD_LOG	6	/* t counts periods of 64 s */
 /* A cookie is checked for 2 periods; an ACK after that is refused. */
@@ -73,21 +55,68 @@ static u32 ttp_cookie_time(void)
 	return (u32)(ktime_get_seconds() >> TTP_COOKIE_PERIOD_LOG);
 }
 
-/* H of the connection: addresses and ports from the listener's side. */
-static u64 ttp_cookie_hash(__be32 laddr, __be32 raddr, __be16 lport,
-			   __be16 rport, u32 peer_isn)
+/**
+ * ttp_cookie_hash() - H, the hash of a connection that a cookie is for
+ * @laddr: the listener's address
+ * @raddr: the peer's address
+ * @lport: the listener's port
+ * @rport: the peer's port
+ * @peer_isn: the sequence number of the peer's SYN
+ *
+ * Return: H, keyed by a secret made at the first call.
+ */
+u64 ttp_cookie_hash(__be32 laddr, __be32 raddr, __be16 lport, __be16 rport,
+		    u32 peer_isn)
 {
 	net_get_random_once(&ttp_cookie_keys, sizeof(ttp_cookie_keys));
 	return siphash_4u32((__force u32)laddr, (__force u32)raddr,
 			    ((u32)ntohs(lport) << 16) | ntohs(rport), peer_isn,
 			    &ttp_cookie_keys.k[0]);
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_hash);
 
 static u32 ttp_cookie_mac(u64 h, u32 t, u32 data)
 {
 	return (u32)siphash_3u32(h >> 32, t, data, &ttp_cookie_keys.k[1]) &
 	       TTP_COOKIE_MAC_MASK;
 }
+
+/**
+ * ttp_cookie_make() - the cookie of connection @h for @data at time @t
+ * @h: ttp_cookie_hash() of the connection
+ * @t: the period, ttp_cookie_time()
+ * @data: ttp_cookie_encode() of the SYN; its low TTP_COOKIE_DATA_BITS bits
+ *
+ * Return: the cookie, the sequence number of the SYN+ACK.
+ */
+u32 ttp_cookie_make(u64 h, u32 t, u32 data)
+{
+	data &= (1U << TTP_COOKIE_DATA_BITS) - 1;
+	return (u32)h + (data << TTP_COOKIE_DATA_SHIFT |
+			 ttp_cookie_mac(h, t, data));
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_make);
+
+/**
+ * ttp_cookie_open() - is @cookie one of ours for connection @h?
+ * @h: ttp_cookie_hash() of the connection the ACK is from
+ * @t: the period now, ttp_cookie_time()
+ * @cookie: the ACK's acknowledgment number less 1
+ * @data: set to the cookie's data
+ *
+ * Return: true if ttp_cookie_make() made @cookie for @h in period @t or
+ * the one before; @data is then what it was made with.
+ */
+bool ttp_cookie_open(u64 h, u32 t, u32 cookie, u32 *data)
+{
+	u32 v = cookie - (u32)h;
+	u32 mac = v & TTP_COOKIE_MAC_MASK;
+
+	*data = v >> TTP_COOKIE_DATA_SHIFT;
+	return mac == ttp_cookie_mac(h, t, *data) ||
+	       mac == ttp_cookie_mac(h, t - 1, *data);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cookie_open);
 
 /* The window a connection made from a cookie advertised in its SYN+ACK. */
 static u16 ttp_cookie_window(struct sock *listener)
@@ -107,7 +136,7 @@ static u16 ttp_cookie_window(struct sock *listener)
  */
 bool ttp_syncookie_wanted(struct sock *sk, bool syn_queue_full)
 {
-	int mode = READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.syncookies);
+	int mode = ttp_sysctl_syncookies(sock_net(sk));
 
 	return mode == 2 || (mode == 1 && syn_queue_full);
 }
@@ -129,9 +158,7 @@ void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
 	u32 peer_isn = ntohl(th->seq);
-	u16 peer_mss = peer->has_mss ? peer->mss :
-		       READ_ONCE(ttp_pernet(net)->sysctl.default_mss);
-	struct ttp_opts o = { };
+	struct ttp_opts o;
 	struct rtable *rt;
 	struct flowi4 fl4;
 	u32 cookie, data;
@@ -144,30 +171,15 @@ void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 	}
 
 	/* What the SYN said, as far as the cookie can carry it. */
-	data = ARRAY_SIZE(ttp_cookie_mss) - 1;
-	while (data && ttp_cookie_mss[data] > peer_mss)
-		data--;
-	data |= (peer->has_wscale ? peer->wscale : TTP_COOKIE_NO_WSCALE) <<
-		TTP_COOKIE_WS_SHIFT;
-	if (peer->has_csum &&
-	    (peer->csum_mask & ptsk->csum_offer & (1 << TTP_CSUM_CRC32C)))
-		data |= TTP_COOKIE_CRC32C;
-	if (peer->sack_ok && ptsk->sack_offer)
-		data |= TTP_COOKIE_SACK;
+	data = ttp_cookie_encode(sk, peer);
 
 	/* Our options, as a connection's SYN+ACK would have them. */
-	o.has_mss = 1;
+	ttp_cookie_decode(data, &o);
 	o.mss = ttp_mtu_mss(dst_mtu(&rt->dst));
 	if (ptsk->mss_clamp)
 		o.mss = min(o.mss, ptsk->mss_clamp);
-	if (peer->has_wscale) {
-		o.has_wscale = 1;
+	if (o.has_wscale)
 		o.wscale = ttp_choose_wscale(sk);
-	}
-	o.has_csum = 1;
-	o.csum_mask = (data & TTP_COOKIE_CRC32C) ? 1 << TTP_CSUM_CRC32C :
-						   1 << TTP_CSUM_INET;
-	o.sack_ok = !!(data & TTP_COOKIE_SACK);
 	/*
 	 * Timestamps need no room in the cookie: the ACK that returns it
 	 * carries the option if, and only if, they were agreed.  The clock
@@ -181,32 +193,23 @@ void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 
 	h = ttp_cookie_hash(iph->daddr, iph->saddr, th->dest, th->source,
 			    peer_isn);
-	cookie = (u32)h + (data << TTP_COOKIE_DATA_SHIFT |
-			   ttp_cookie_mac(h, ttp_cookie_time(), data));
+	cookie = ttp_cookie_make(h, ttp_cookie_time(), data);
 	WRITE_ONCE(ptsk->cookie_sent, jiffies);
 	TTP_INC_STATS(net, TTP_MIB_SYNCOOKIESSENT);
 	ttp_send_reply(net, skb, rt, cookie, peer_isn + 1, TTPF_SYN | TTPF_ACK,
 		       ttp_cookie_window(sk), &o);
 }
 
-/*
- * Is @cookie one of ours for this connection, made in this period or the
- * one before?  Sets @data from it.
- */
-static bool ttp_cookie_valid(const struct sk_buff *skb, u32 peer_isn,
-			     u32 cookie, u32 *data)
+/* ttp_cookie_open() of the cookie an ACK to a listener acknowledges */
+static bool ttp_cookie_valid(const struct sk_buff *skb, u32 *data)
 {
 	const struct iphdr *iph = ip_hdr(skb);
 	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
 	u64 h = ttp_cookie_hash(iph->daddr, iph->saddr, th->dest, th->source,
-				peer_isn);
-	u32 v = cookie - (u32)h;
-	u32 t = ttp_cookie_time();
+				ntohl(th->seq) - 1);
 
-	*data = v >> TTP_COOKIE_DATA_SHIFT;
-	v &= TTP_COOKIE_MAC_MASK;
-	return v == ttp_cookie_mac(h, t, *data) ||
-	       v == ttp_cookie_mac(h, t - 1, *data);
+	return ttp_cookie_open(h, ttp_cookie_time(), ntohl(th->ack_seq) - 1,
+			       data);
 }
 
 /**
@@ -231,13 +234,12 @@ int ttp_syncookie_check(struct sock *sk, struct sk_buff *skb,
 	struct ttp_sock *ptsk = ttp_sk(sk);
 	struct net *net = sock_net(sk);
 	unsigned long sent = READ_ONCE(ptsk->cookie_sent);
-	u32 data, ws;
+	u32 data;
 
-	if (!READ_ONCE(ttp_pernet(net)->sysctl.syncookies) || !sent ||
+	if (!ttp_sysctl_syncookies(net) || !sent ||
 	    time_after(jiffies, sent + TTP_COOKIE_LIFE))
 		return 0;
-	if (!ttp_cookie_valid(skb, ntohl(th->seq) - 1, ntohl(th->ack_seq) - 1,
-			      &data)) {
+	if (!ttp_cookie_valid(skb, &data)) {
 		TTP_INC_STATS(net, TTP_MIB_SYNCOOKIESFAILED);
 		/*
 		 * Data or a FIN, from beyond the client's first segment, may
@@ -247,8 +249,10 @@ int ttp_syncookie_check(struct sock *sk, struct sk_buff *skb,
 		 */
 		return skb->len || (th->flags & TTPF_FIN) ? -EAGAIN : 0;
 	}
+	ttp_cookie_decode(data, peer);
 	/* CRC32C was agreed: nothing weaker will do (as in ttp_v4_rcv()). */
-	if ((data & TTP_COOKIE_CRC32C) && !(th->flags & TTPF_CRC)) {
+	if ((peer->csum_mask & BIT(TTP_CSUM_CRC32C)) &&
+	    !(th->flags & TTPF_CRC)) {
 		TTP_INC_STATS(net, TTP_MIB_INCSUMERRORS);
 		return -EPROTO;
 	}
@@ -257,20 +261,6 @@ int ttp_syncookie_check(struct sock *sk, struct sk_buff *skb,
 		TTP_INC_STATS(net, TTP_MIB_LISTENOVERFLOWS);
 		return -ENOBUFS;
 	}
-
-	memset(peer, 0, sizeof(*peer));
-	peer->has_mss = 1;
-	peer->mss = ttp_cookie_mss[data & TTP_COOKIE_MSS_MASK];
-	ws = (data >> TTP_COOKIE_WS_SHIFT) & 0x0f;
-	if (ws != TTP_COOKIE_NO_WSCALE) {
-		peer->has_wscale = 1;
-		peer->wscale = ws;	/* at most 14: the parser saw to it */
-	}
-	/* The choice made, as a SYN+ACK names it. */
-	peer->has_csum = 1;
-	peer->csum_mask = (data & TTP_COOKIE_CRC32C) ? 1 << TTP_CSUM_CRC32C :
-						       1 << TTP_CSUM_INET;
-	peer->sack_ok = !!(data & TTP_COOKIE_SACK);
 	return 1;
 }
 

@@ -153,10 +153,10 @@ int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
 		else
 			err = -EADDRINUSE;
 	} else {
-		int lo = READ_ONCE(tn->sysctl.ephemeral_ports[0]);
-		int hi = READ_ONCE(tn->sysctl.ephemeral_ports[1]);
+		int lo, hi;
 		u32 n, i;
 
+		ttp_sysctl_ephemeral_ports(sock_net(sk), &lo, &hi);
 		if (lo > hi)
 			swap(lo, hi);
 		n = hi - lo + 1;

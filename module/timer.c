@@ -25,23 +25,17 @@
 
 #define TTP_TIMER_RETRY	(HZ / 50)
 
-static struct ttp_sysctl *ttp_sysctl_of(const struct sock *sk)
-{
-	return &ttp_pernet(sock_net(sk))->sysctl;
-}
-
 /* Has the connection tried long enough without an answer? */
 static bool ttp_retries_exhausted(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
-	struct ttp_sysctl *s = ttp_sysctl_of(sk);
 	int limit;
 
-	if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
-			 TTPF_STATE(TTP_SYN_RECV)))
-		limit = tsk->syn_retries ?: READ_ONCE(s->syn_retries);
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_SYN_SENT) |
+			 TTP_STATEBIT(TTP_SYN_RECV)))
+		limit = tsk->syn_retries ?: ttp_sysctl_syn_retries(sock_net(sk));
 	else
-		limit = READ_ONCE(s->retries);
+		limit = ttp_sysctl_retries(sock_net(sk));
 
 	if (tsk->user_timeout && tsk->rtx_start &&
 	    time_after_eq(jiffies, tsk->rtx_start +
@@ -57,8 +51,8 @@ static void ttp_rtx_expired(struct sock *sk)
 	bool probe;
 	u32 rto_max;
 
-	if (ttp_state_in(sk, TTPF_STATE(TTP_CLOSED) | TTPF_STATE(TTP_LISTEN) |
-			 TTPF_STATE(TTP_TIME_WAIT)) ||
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_CLOSED) | TTP_STATEBIT(TTP_LISTEN) |
+			 TTP_STATEBIT(TTP_TIME_WAIT)) ||
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;
 
@@ -94,14 +88,14 @@ static void ttp_rtx_expired(struct sock *sk)
 
 	if (probe)
 		ttp_send_window_probe(sk);
-	else if (ttp_state_in(sk, TTPF_STATE(TTP_SYN_SENT) |
-			      TTPF_STATE(TTP_SYN_RECV)))
+	else if (ttp_state_in(sk, TTP_STATEBIT(TTP_SYN_SENT) |
+			      TTP_STATEBIT(TTP_SYN_RECV)))
 		ttp_retransmit_head(sk);
 	else if (tsk->snd_una != tsk->snd_nxt)
 		ttp_enter_loss(sk);
 	else
 		ttp_push(sk);	/* nothing in flight: send what waits */
-	rto_max = msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->rto_max_ms));
+	rto_max = msecs_to_jiffies(ttp_sysctl_rto_max_ms(sock_net(sk)));
 	tsk->rto = min(tsk->rto * 2, rto_max);
 	sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
 }
@@ -128,8 +122,8 @@ static void ttp_misc_timer(struct timer_list *t)
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &tsk->misc_timer, jiffies + TTP_TIMER_RETRY);
-	} else if (ttp_state_in(sk, TTPF_STATE(TTP_TIME_WAIT) |
-				TTPF_STATE(TTP_FIN_WAIT2))) {
+	} else if (ttp_state_in(sk, TTP_STATEBIT(TTP_TIME_WAIT) |
+				TTP_STATEBIT(TTP_FIN_WAIT2))) {
 		ttp_transition(sk, TTP_EV_TIMEOUT);
 		ttp_done(sk);
 	}
@@ -147,9 +141,9 @@ static void ttp_delack_timer(struct timer_list *t)
 		sk_reset_timer(sk, &tsk->delack_timer,
 			       jiffies + TTP_TIMER_RETRY);
 	} else if (tsk->ack_pending &&
-		   ttp_state_in(sk, TTPF_STATE(TTP_ESTABLISHED) |
-				TTPF_STATE(TTP_FIN_WAIT1) |
-				TTPF_STATE(TTP_FIN_WAIT2))) {
+		   ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+				TTP_STATEBIT(TTP_FIN_WAIT1) |
+				TTP_STATEBIT(TTP_FIN_WAIT2))) {
 		TTP_INC_STATS(sock_net(sk), TTP_MIB_DELAYEDACKS);
 		ttp_send_ack(sk);
 	}
@@ -194,7 +188,7 @@ void ttp_arm_delack(struct sock *sk)
 
 	if (!timer_pending(&tsk->delack_timer))
 		sk_reset_timer(sk, &tsk->delack_timer, jiffies +
-			       msecs_to_jiffies(READ_ONCE(ttp_sysctl_of(sk)->delack_ms)));
+			       msecs_to_jiffies(ttp_sysctl_delack_ms(sock_net(sk))));
 }
 
 /**

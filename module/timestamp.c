@@ -197,7 +197,7 @@ bool ttp_ts_rtt_sample(struct sock *sk, u32 resent_us)
 	if (!ttp_ts_on(tsk) || !tsk->rx_tsecr)
 		return false;
 	us = ttp_ts_rtt_us(ttp_ts_now(tsk), tsk->rx_tsecr,
-			   READ_ONCE(ttp_pernet(sock_net(sk))->sysctl.rto_max_ms));
+			   ttp_sysctl_rto_max_ms(sock_net(sk)));
 	if (!us || (resent_us != U32_MAX &&
 		    us > resent_us + USEC_PER_MSEC))
 		return false;

@@ -261,12 +261,16 @@ static inline struct ttp_sock *ttp_sk(const struct sock *sk)
 	return (struct ttp_sock *)sk;
 }
 
+/*
+ * A set of states, for ttp_state_in(): TTP_STATEBIT(TTP_SYN_SENT) |
+ * TTP_STATEBIT(TTP_SYN_RECV).  (TTPF_ names the header's flags only.)
+ */
+#define TTP_STATEBIT(s)	(1 << (s))
+
 static inline bool ttp_state_in(const struct sock *sk, unsigned int mask)
 {
 	return (1 << sk->sk_state) & mask;
 }
-
-#define TTPF_STATE(s)	(1 << (s))
 
 /* Bytes queued but not acknowledged, and queued but not yet read. */
 static inline u32 ttp_outq(const struct ttp_sock *tsk)
@@ -307,6 +311,99 @@ static inline struct ttp_net *ttp_pernet(const struct net *net)
 	SNMP_INC_STATS(ttp_pernet(net)->mib, field)
 #define TTP_ADD_STATS(net, field, n) \
 	SNMP_ADD_STATS(ttp_pernet(net)->mib, field, n)
+
+/*
+ * net.ttp.* of a namespace, as the rest of TTP reads them: one getter per
+ * setting, each a single READ_ONCE() (a sysctl may change at any time).
+ * sysctl.c owns the table, its bounds and the defaults.
+ */
+static inline int ttp_sysctl_time_wait_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.time_wait_ms);
+}
+
+static inline int ttp_sysctl_fin_timeout_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.fin_timeout_ms);
+}
+
+static inline int ttp_sysctl_syn_retries(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.syn_retries);
+}
+
+static inline int ttp_sysctl_retries(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.retries);
+}
+
+static inline int ttp_sysctl_max_syn_backlog(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.max_syn_backlog);
+}
+
+static inline int ttp_sysctl_rto_min_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.rto_min_ms);
+}
+
+static inline int ttp_sysctl_rto_max_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.rto_max_ms);
+}
+
+static inline int ttp_sysctl_rto_initial_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.rto_initial_ms);
+}
+
+static inline int ttp_sysctl_crc32c(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.crc32c);
+}
+
+static inline int ttp_sysctl_default_mss(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.default_mss);
+}
+
+static inline int ttp_sysctl_sack(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.sack);
+}
+
+static inline int ttp_sysctl_timestamps(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.timestamps);
+}
+
+static inline int ttp_sysctl_delack_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.delack_ms);
+}
+
+static inline int ttp_sysctl_syncookies(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.syncookies);
+}
+
+static inline int ttp_sysctl_challenge_ack_limit(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.challenge_ack_limit);
+}
+
+static inline int ttp_sysctl_rst_limit(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.rst_limit);
+}
+
+/* The ephemeral port range: two reads, which a write may come between. */
+static inline void ttp_sysctl_ephemeral_ports(const struct net *net, int *lo,
+					      int *hi)
+{
+	*lo = READ_ONCE(ttp_pernet(net)->sysctl.ephemeral_ports[0]);
+	*hi = READ_ONCE(ttp_pernet(net)->sysctl.ephemeral_ports[1]);
+}
 
 int ttp_pernet_register(void);
 void ttp_pernet_unregister(void);
@@ -366,8 +463,11 @@ bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 /* recovery.c */
 void ttp_update_rto(struct sock *sk);
 u32 ttp_ack_update(struct sock *sk, u32 ack);
+bool ttp_ack_state(struct sock *sk, u32 ack, bool dup, const u8 *opt,
+		   const struct ttp_opts *o);
 void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		 const struct ttp_opts *o);
+void ttp_loss_state(struct sock *sk);
 void ttp_enter_loss(struct sock *sk);
 
 /* timestamp.c */
@@ -432,6 +532,9 @@ u8 ttp_choose_wscale(const struct sock *sk);
 void ttp_syn_options(struct sock *sk, struct ttp_opts *o, bool synack);
 void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 		   bool we_are_client, u8 ours_wscale);
+#define TTP_COOKIE_DATA_BITS	9	/* what a SYN cookie keeps of a SYN */
+u32 ttp_cookie_encode(const struct sock *sk, const struct ttp_opts *peer);
+void ttp_cookie_decode(u32 data, struct ttp_opts *peer);
 
 /* receiver.c */
 bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len);
@@ -452,6 +555,10 @@ int ttp_syncookie_check(struct sock *sk, struct sk_buff *skb,
 			struct ttp_opts *peer);
 void ttp_syncookie_init_child(struct sock *sk, struct sock *child,
 			      const struct ttp_opts *peer);
+u64 ttp_cookie_hash(__be32 laddr, __be32 raddr, __be16 lport, __be16 rport,
+		    u32 peer_isn);
+u32 ttp_cookie_make(u64 h, u32 t, u32 data);
+bool ttp_cookie_open(u64 h, u32 t, u32 cookie, u32 *data);
 
 /*
  * A segment that no connection owns goes to a listener if it is a SYN, or

@@ -14,7 +14,8 @@
 #include <linux/string.h>
 #include <kunit/visibility.h>
 
-#include "ttp.h"
+#include "compat.h"
+#include "wire.h"
 
 /**
  * ttp_parse_options() - read the options area of a header
