@@ -82,14 +82,8 @@ static void ttp_listen_open(struct sock *sk, struct sk_buff *skb, u32 irs,
 	inet->inet_dport = th->source;
 	ttp_bind_child(sk, child);
 
-	tsk->irs = irs;
-	tsk->rcv_nxt = irs + 1;
-	tsk->copied_seq = tsk->rcv_nxt;
-	tsk->rcv_wup = tsk->rcv_nxt;
-	tsk->iss = iss;
-	tsk->snd_una = iss;
-	tsk->snd_nxt = iss;
-	tsk->write_seq = iss;
+	ttp_init_rcv_seq(child, irs);
+	ttp_init_snd_seq(child, iss);
 	tsk->snd_wnd = cb->window;
 	tsk->snd_wl1 = irs;
 	tsk->snd_wl2 = iss;
@@ -220,7 +214,6 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		if (cb->th_flags & TTPF_RST) {
 			/* Nobody listens there (or the listener refused). */
 			TTP_INC_STATS(net, TTP_MIB_INRSTS);
-			TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
 			ttp_transition(sk, TTP_EV_RCV_RST);
 			ttp_set_error_and_done(sk, ECONNREFUSED);
 			kfree_skb(skb);
@@ -240,10 +233,7 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 		return;
 	}
 
-	tsk->irs = cb->q.seq;
-	tsk->rcv_nxt = cb->q.seq + 1;
-	tsk->copied_seq = tsk->rcv_nxt;
-	tsk->rcv_wup = tsk->rcv_nxt;
+	ttp_init_rcv_seq(sk, cb->q.seq);
 	ttp_negotiate(sk, &cb->opts, true, tsk->rcv_wscale);
 	tsk->snd_wnd = cb->window;	/* unscaled in a SYN */
 	tsk->snd_wl1 = cb->q.seq;
@@ -263,15 +253,11 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 static void ttp_rcv_fin(struct sock *sk)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
-	struct net *net = sock_net(sk);
 
 	tsk->rcv_nxt++;
 	sk->sk_shutdown |= RCV_SHUTDOWN;
 	sock_set_flag(sk, SOCK_DONE);
-	if (ttp_transition(sk, TTP_EV_RCV_FIN) == TTP_TIME_WAIT) {
-		sk_stop_timer(sk, &tsk->rtx_timer);
-		ttp_arm_misc(sk, ttp_sysctl_time_wait_ms(net));
-	}
+	ttp_transition(sk, TTP_EV_RCV_FIN);
 	ttp_send_ack(sk);
 	if (!sock_flag(sk, SOCK_DEAD)) {
 		sk->sk_state_change(sk);
@@ -381,9 +367,6 @@ static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
 		return TTP_STEP_DONE;
 	}
 	TTP_INC_STATS(net, TTP_MIB_INRSTS);
-	if (ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
-			 TTP_STATEBIT(TTP_CLOSE_WAIT)))
-		TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
 	ttp_transition(sk, TTP_EV_RCV_RST);
 	if (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DEAD))
 		ttp_set_error_and_done(sk, ECONNRESET);
@@ -445,20 +428,13 @@ static void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win)
 /* 4c. Our FIN is acknowledged when everything queued is. */
 static enum ttp_step ttp_rcv_fin_acked(struct sock *sk)
 {
-	struct net *net = sock_net(sk);
-
 	if (ttp_sk(sk)->snd_una != ttp_sk(sk)->write_seq ||
 	    !ttp_state_in(sk, TTP_STATEBIT(TTP_FIN_WAIT1) |
 			  TTP_STATEBIT(TTP_CLOSING) | TTP_STATEBIT(TTP_LAST_ACK)))
 		return TTP_STEP_NEXT;
 	switch (ttp_transition(sk, TTP_EV_FIN_ACKED)) {
 	case TTP_FIN_WAIT2:
-		sk->sk_state_change(sk);
-		if (sock_flag(sk, SOCK_DEAD))
-			ttp_arm_misc(sk, ttp_sysctl_fin_timeout_ms(net));
-		break;
-	case TTP_TIME_WAIT:
-		ttp_arm_misc(sk, ttp_sysctl_time_wait_ms(net));
+		sk->sk_state_change(sk);	/* close() with SO_LINGER waits */
 		break;
 	case TTP_CLOSED:
 		ttp_done(sk);
@@ -530,10 +506,7 @@ static enum ttp_step ttp_rcv_step_data(struct sock *sk, struct sk_buff *skb,
 		 * for accept(), also without a process): nobody will read
 		 * it, and the sender must know (RFC 2525).
 		 */
-		ttp_send_active_rst(sk, GFP_ATOMIC);
-		TTP_INC_STATS(sock_net(sk), TTP_MIB_ESTABRESETS);
-		ttp_transition(sk, TTP_EV_ABORT);
-		ttp_done(sk);
+		ttp_abort(sk, TTP_EV_ABORT, 0);
 		return TTP_STEP_DONE;
 	}
 	if (ttp_seq_after(s->seq, tsk->rcv_nxt)) {

@@ -256,11 +256,11 @@ void ttp_close_children(struct sock *sk)
 		bh_lock_sock_nested(child);
 		if (ttp_sk(child)->parent == sk) {
 			ttp_child_detach(child);
-			if (child->sk_state != TTP_CLOSED) {
-				ttp_send_active_rst(child, GFP_ATOMIC);
-				ttp_transition(child, TTP_EV_ABORT);
-			}
-			ttp_done(child);	/* an orphan: destroyed */
+			/* An orphan: destroyed by ttp_done() */
+			if (child->sk_state != TTP_CLOSED)
+				ttp_abort(child, TTP_EV_ABORT, 0);
+			else
+				ttp_done(child);
 		}
 		bh_unlock_sock(child);
 		local_bh_enable();

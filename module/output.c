@@ -39,6 +39,23 @@ u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport)
 			    &ttp_isn_key) + (u32)(ktime_get_real_ns() >> 6);
 }
 
+/**
+ * ttp_init_snd_seq() - start the send sequence space at @iss
+ * @sk: a connection about to send its SYN or SYN+ACK
+ * @iss: its initial sequence number, ttp_isn() or a SYN cookie
+ *
+ * Nothing is sent, acknowledged or queued yet.
+ */
+void ttp_init_snd_seq(struct sock *sk, u32 iss)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	tsk->iss = iss;
+	tsk->snd_una = iss;
+	tsk->snd_nxt = iss;
+	tsk->write_seq = iss;
+}
+
 /*
  * Put the TTP header on @skb, whose data is the payload, and checksum it.
  * @seq: its first sequence number; @flags: TTPF_*; SYN segments carry the
@@ -147,39 +164,50 @@ static int ttp_transmit_queued(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
- * ttp_queue_skb() - append @skb, whose CB is filled, to the write queue
+ * ttp_queue_alloc() - a new segment at the tail of the write queue
  * @sk: the connection
- * @skb: the segment
+ * @size: room for this much data
+ * @flag: TTPF_SYN or TTPF_FIN for a segment of that flag alone, else 0
+ * @gfp: how to allocate it
  *
- * Its memory is charged to @sk; it becomes send_head if nothing else waits
- * to be sent.  Sending it is left to the caller.
+ * The segment starts at write_seq, empty; a @flag takes one sequence
+ * number, and write_seq moves past it.  Sending it is left to the caller.
+ *
+ * Return: the segment, or NULL without memory.
  */
-void ttp_queue_skb(struct sock *sk, struct sk_buff *skb)
+struct sk_buff *ttp_queue_alloc(struct sock *sk, unsigned int size, u8 flag,
+				gfp_t gfp)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb = alloc_skb(TTP_MAX_HEADER + size, gfp);
+	struct ttp_skb_cb *cb;
 
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, TTP_MAX_HEADER);
+	cb = TTP_SKB_CB(skb);
+	cb->seq = tsk->write_seq;
+	cb->end_seq = tsk->write_seq;
+	cb->flags = flag;
+	cb->retrans = 0;
+	cb->sacked = 0;
+	if (flag) {
+		cb->end_seq++;
+		tsk->write_seq++;
+	}
+	/* Charged to @sk; send_head if nothing else waits to be sent. */
 	__skb_queue_tail(&sk->sk_write_queue, skb);
 	sk_wmem_queued_add(sk, skb->truesize);
 	if (!tsk->send_head)
 		tsk->send_head = skb;
+	return skb;
 }
 
 /* Queue a segment that carries only a flag (SYN or FIN) and send it. */
 static int ttp_queue_flag(struct sock *sk, u8 flag, gfp_t gfp)
 {
-	struct ttp_sock *tsk = ttp_sk(sk);
-	struct sk_buff *skb = alloc_skb(TTP_MAX_HEADER, gfp);
-
-	if (!skb)
+	if (!ttp_queue_alloc(sk, 0, flag, gfp))
 		return -ENOBUFS;
-	skb_reserve(skb, TTP_MAX_HEADER);
-	TTP_SKB_CB(skb)->seq = tsk->write_seq;
-	TTP_SKB_CB(skb)->end_seq = tsk->write_seq + 1;
-	TTP_SKB_CB(skb)->flags = flag;
-	TTP_SKB_CB(skb)->retrans = 0;
-	TTP_SKB_CB(skb)->sacked = 0;
-	tsk->write_seq++;
-	ttp_queue_skb(sk, skb);
 	ttp_push(sk);
 	return 0;
 }
@@ -228,12 +256,9 @@ void ttp_send_fin(struct sock *sk)
 		ttp_push(sk);
 		return;
 	}
-	if (ttp_queue_flag(sk, TTPF_FIN, sk->sk_allocation)) {
-		/* No memory for a FIN: the peer would wait forever. */
-		ttp_send_active_rst(sk, GFP_ATOMIC);
-		ttp_transition(sk, TTP_EV_ABORT);
-		ttp_set_error_and_done(sk, ENOMEM);
-	}
+	/* No memory for a FIN: the peer would wait forever. */
+	if (ttp_queue_flag(sk, TTPF_FIN, sk->sk_allocation))
+		ttp_abort(sk, TTP_EV_ABORT, ENOMEM);
 }
 
 /* A segment with no data and no sequence space: ACK or RST. */
@@ -266,13 +291,14 @@ void ttp_send_ack(struct sock *sk)
  * @sk: the connection
  * @gfp: allocation flags for the segment
  *
- * RST at our next sequence number.  Nothing is sent in CLOSED, LISTEN or
- * SYN_SENT.
+ * RST at our next sequence number.  Nothing is sent in CLOSED, LISTEN,
+ * SYN_SENT (the peer has no sequence number of ours to check it against)
+ * or TIME_WAIT (the connection is over at both ends).
  */
 void ttp_send_active_rst(struct sock *sk, gfp_t gfp)
 {
 	if (ttp_state_in(sk, TTP_STATEBIT(TTP_CLOSED) | TTP_STATEBIT(TTP_LISTEN) |
-			 TTP_STATEBIT(TTP_SYN_SENT)))
+			 TTP_STATEBIT(TTP_SYN_SENT) | TTP_STATEBIT(TTP_TIME_WAIT)))
 		return;
 	ttp_send_control(sk, TTPF_RST | TTPF_ACK, ttp_sk(sk)->snd_nxt, gfp);
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTRSTS);

@@ -14,6 +14,23 @@
 /* ---- acceptability ---- */
 
 /**
+ * ttp_init_rcv_seq() - start the receive sequence space after the peer's SYN
+ * @sk: the connection
+ * @irs: the sequence number of the peer's SYN
+ *
+ * The next byte expected, and the first the process will read, is @irs + 1.
+ */
+void ttp_init_rcv_seq(struct sock *sk, u32 irs)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	tsk->irs = irs;
+	tsk->rcv_nxt = irs + 1;
+	tsk->copied_seq = tsk->rcv_nxt;
+	tsk->rcv_wup = tsk->rcv_nxt;
+}
+
+/**
  * ttp_seq_acceptable() - is a segment in the receive window?
  * @tsk: the connection
  * @seq: the segment's sequence number

@@ -89,6 +89,25 @@ void ttp_set_error_and_done(struct sock *sk, int err)
 	ttp_done(sk);
 }
 
+/**
+ * ttp_abort() - end a connection at once, with a RST
+ * @sk: the connection
+ * @ev: TTP_EV_ABORT, or TTP_EV_TIMEOUT when retransmissions ran out
+ * @err: the positive errno for the process, or 0 if none is to be told
+ *
+ * The peer gets a RST (ttp_send_active_rst() says when none is due), the
+ * connection moves to CLOSED and is done.  Under the socket lock.
+ */
+void ttp_abort(struct sock *sk, enum ttp_event ev, int err)
+{
+	ttp_send_active_rst(sk, GFP_ATOMIC);
+	ttp_transition(sk, ev);
+	if (err)
+		ttp_set_error_and_done(sk, err);
+	else
+		ttp_done(sk);
+}
+
 /*
  * Acknowledged data left the write queue: wake writers once a third of the
  * send buffer is free (sk_stream_is_writeable()), not for every ACK.
@@ -344,15 +363,11 @@ static int ttp_do_connect(struct sock *sk, const struct sockaddr_ttp *a)
 		return err == -EADDRINUSE ? -EADDRNOTAVAIL : err;
 	}
 
-	tsk->iss = ttp_isn(inet->inet_saddr, inet->inet_daddr,
-			   inet->inet_sport, inet->inet_dport);
+	ttp_init_snd_seq(sk, ttp_isn(inet->inet_saddr, inet->inet_daddr,
+				     inet->inet_sport, inet->inet_dport));
 	tsk->ts_off = ttp_ts_offset(inet->inet_saddr, inet->inet_daddr);
-	tsk->snd_una = tsk->iss;
-	tsk->snd_nxt = tsk->iss;
-	tsk->write_seq = tsk->iss;
 	tsk->retries = 0;
 	ttp_transition(sk, TTP_EV_CONNECT);
-	TTP_INC_STATS(net, TTP_MIB_ACTIVEOPENS);
 	err = ttp_send_syn(sk);
 	if (err) {
 		ttp_done(sk);
@@ -492,11 +507,8 @@ static int ttp_release(struct socket *sock)
 		 */
 		if (unread || (sock_flag(sk, SOCK_LINGER) &&
 			       !sk->sk_lingertime)) {
-			if (!ttp_state_in(sk, TTP_STATEBIT(TTP_TIME_WAIT))) {
-				ttp_send_active_rst(sk, sk->sk_allocation);
-				TTP_INC_STATS(sock_net(sk),
-					      TTP_MIB_ESTABRESETS);
-			}
+			/* ttp_abort(), but done once orphaned, below */
+			ttp_send_active_rst(sk, sk->sk_allocation);
 			ttp_transition(sk, TTP_EV_ABORT);
 			break;
 		}
@@ -649,19 +661,12 @@ static int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto out_err;
 				continue;
 			}
-			skb = alloc_skb(TTP_MAX_HEADER + tsk->mss,
-					sk->sk_allocation);
+			skb = ttp_queue_alloc(sk, tsk->mss, 0,
+					      sk->sk_allocation);
 			if (!skb) {
 				err = -ENOBUFS;
 				goto out_err;
 			}
-			skb_reserve(skb, TTP_MAX_HEADER);
-			TTP_SKB_CB(skb)->seq = tsk->write_seq;
-			TTP_SKB_CB(skb)->end_seq = tsk->write_seq;
-			TTP_SKB_CB(skb)->flags = 0;
-			TTP_SKB_CB(skb)->retrans = 0;
-			TTP_SKB_CB(skb)->sacked = 0;
-			ttp_queue_skb(sk, skb);
 			room = tsk->mss;
 		}
 

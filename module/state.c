@@ -5,15 +5,23 @@
  * ttp_transitions[state][event] is the state a connection moves to when
  * @event happens in @state; 0 means the event is not allowed there.  The
  * table is the whole state diagram of Documentation/protocol.rst, with the
- * same names.  Side effects (sending segments, timers, waking the
- * application) are done by the code that raises the event; this file only
- * decides and records the new state.
+ * same names.  ttp_transition() records the new state and does what
+ * entering it entails whoever raised the event, as tcp_set_state() does:
+ * the timers of TIME_WAIT and of an orphan's FIN_WAIT2, and the counters
+ * of connections opened, failed and reset.  Sending segments and waking
+ * the application are left to the code that raises the event.
  */
 #include <linux/kernel.h>
 #include <net/sock.h>
 #include <kunit/visibility.h>
 
 #include "ttp.h"
+
+/* The states an ABORT resets a connection from, with a RST sent. */
+#define TTP_STATES_ABORT_RESETS						\
+	(TTP_STATEBIT(TTP_ESTABLISHED) | TTP_STATEBIT(TTP_CLOSE_WAIT) |	\
+	 TTP_STATEBIT(TTP_FIN_WAIT1) | TTP_STATEBIT(TTP_FIN_WAIT2) |	\
+	 TTP_STATEBIT(TTP_CLOSING) | TTP_STATEBIT(TTP_LAST_ACK))
 
 static const u8 ttp_transitions[TTP_MAX_STATES][TTP_EV_MAX] = {
 	[TTP_CLOSED] = {
@@ -181,12 +189,65 @@ bool ttp_state_names_peer(int state, bool accepting)
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_state_names_peer);
 
+/*
+ * The counters of Documentation/protocol.rst, "Counters", that a state
+ * change makes (RFC 1213's tcpActiveOpens, tcpAttemptFails and
+ * tcpEstabResets, for TTP's events).
+ */
+static void ttp_count_transition(struct sock *sk, int old,
+				 enum ttp_event ev, int next)
+{
+	struct net *net = sock_net(sk);
+
+	if (ev == TTP_EV_CONNECT) {
+		TTP_INC_STATS(net, TTP_MIB_ACTIVEOPENS);
+		return;
+	}
+	if (next != TTP_CLOSED)
+		return;
+	/* Refused, or unanswered; not a close() before the answer. */
+	if (old == TTP_SYN_SENT &&
+	    (ev == TTP_EV_RCV_RST || ev == TTP_EV_TIMEOUT))
+		TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
+	/* Reset by the peer while open, or by us, with a RST, once open. */
+	else if ((ev == TTP_EV_RCV_RST &&
+		  (TTP_STATEBIT(old) & (TTP_STATEBIT(TTP_ESTABLISHED) |
+					TTP_STATEBIT(TTP_CLOSE_WAIT)))) ||
+		 (ev == TTP_EV_ABORT &&
+		  (TTP_STATEBIT(old) & TTP_STATES_ABORT_RESETS)))
+		TTP_INC_STATS(net, TTP_MIB_ESTABRESETS);
+}
+
+/*
+ * The timers a state starts with: TIME_WAIT's, which replaces the
+ * retransmission timer (nothing is left to send), and FIN_WAIT2's for a
+ * socket no process holds, which would otherwise wait for the peer's FIN
+ * forever.  A socket orphaned later in FIN_WAIT2 gets its timer from
+ * ttp_release().
+ */
+static void ttp_enter_state(struct sock *sk, int state)
+{
+	struct net *net = sock_net(sk);
+
+	switch (state) {
+	case TTP_FIN_WAIT2:
+		if (sock_flag(sk, SOCK_DEAD))
+			ttp_arm_misc(sk, ttp_sysctl_fin_timeout_ms(net));
+		break;
+	case TTP_TIME_WAIT:
+		sk_stop_timer(sk, &ttp_sk(sk)->rtx_timer);
+		ttp_arm_misc(sk, ttp_sysctl_time_wait_ms(net));
+		break;
+	}
+}
+
 /**
  * ttp_transition() - apply @ev to @sk
  * @sk: the socket
  * @ev: the event
  *
- * Under the socket lock.
+ * The new state, its timers and its counters (ttp_enter_state(),
+ * ttp_count_transition()).  Under the socket lock.
  *
  * Return: the new state, or -EINVAL if @ev is not allowed in the current
  * state (the socket is left as it was: the caller's bug, or a segment that
@@ -194,15 +255,17 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_state_names_peer);
  */
 int ttp_transition(struct sock *sk, enum ttp_event ev)
 {
-	int next = ttp_next_state(sk->sk_state, ev);
+	int old = sk->sk_state;
+	int next = ttp_next_state(old, ev);
 
 	if (!next) {
 		net_dbg_ratelimited("ttp: %s not allowed in %s\n",
-				    ttp_event_name(ev),
-				    ttp_state_name(sk->sk_state));
+				    ttp_event_name(ev), ttp_state_name(old));
 		return -EINVAL;
 	}
 	/* Readers such as poll() and /proc look without the lock. */
 	inet_sk_set_state(sk, next);
+	ttp_count_transition(sk, old, ev, next);
+	ttp_enter_state(sk, next);
 	return next;
 }

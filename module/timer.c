@@ -78,11 +78,7 @@ static void ttp_rtx_expired(struct sock *sk)
 		TTP_INC_STATS(net, TTP_MIB_TIMEOUTS);
 	}
 	if (ttp_retries_exhausted(sk)) {
-		if (sk->sk_state == TTP_SYN_SENT)
-			TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
-		ttp_send_active_rst(sk, GFP_ATOMIC);
-		ttp_transition(sk, TTP_EV_TIMEOUT);
-		ttp_set_error_and_done(sk, ETIMEDOUT);
+		ttp_abort(sk, TTP_EV_TIMEOUT, ETIMEDOUT);
 		return;
 	}
 

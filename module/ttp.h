@@ -511,7 +511,9 @@ int ttp_retransmit_head(struct sock *sk);
 void ttp_retransmit_lost(struct sock *sk, bool force);
 bool ttp_window_closed(const struct sock *sk);
 void ttp_send_window_probe(struct sock *sk);
-void ttp_queue_skb(struct sock *sk, struct sk_buff *skb);
+struct sk_buff *ttp_queue_alloc(struct sock *sk, unsigned int size, u8 flag,
+				gfp_t gfp);
+void ttp_init_snd_seq(struct sock *sk, u32 iss);
 
 /* timer.c */
 void ttp_init_timers(struct sock *sk);
@@ -537,6 +539,7 @@ u32 ttp_cookie_encode(const struct sock *sk, const struct ttp_opts *peer);
 void ttp_cookie_decode(u32 data, struct ttp_opts *peer);
 
 /* receiver.c */
+void ttp_init_rcv_seq(struct sock *sk, u32 irs);
 bool ttp_seq_acceptable(const struct ttp_sock *tsk, u32 seq, u32 len);
 bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb);
 void ttp_ofo_queue(struct sock *sk, struct sk_buff *skb);
@@ -582,6 +585,7 @@ extern const struct net_proto_family ttp_family_ops;
 struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp);
 void ttp_done(struct sock *sk);
 void ttp_set_error_and_done(struct sock *sk, int err);
+void ttp_abort(struct sock *sk, enum ttp_event ev, int err);
 
 /* listen.c */
 int ttp_listen(struct socket *sock, int backlog);
