@@ -586,6 +586,13 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp);
 void ttp_done(struct sock *sk);
 void ttp_set_error_and_done(struct sock *sk, int err);
 void ttp_abort(struct sock *sk, enum ttp_event ev, int err);
+int ttp_wait_connect(struct sock *sk, long *timeo);
+
+/* stream.c */
+int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size);
+int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		int flags);
+__poll_t ttp_poll(struct file *file, struct socket *sock, poll_table *wait);
 
 /* listen.c */
 int ttp_listen(struct socket *sock, int backlog);

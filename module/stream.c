@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The data calls of a TTP socket: sendmsg() queues what the process
+ * writes as segments of the MSS, recvmsg() hands over what arrived in
+ * order, poll() says which of the two would not block.
+ */
+#include <linux/net.h>
+#include <linux/poll.h>
+#include <net/sock.h>
+
+#include "ttp.h"
+
+/* ---- data ---- */
+
+/* Wait until the handshake ends; 0 when the connection may carry data. */
+static int ttp_wait_established(struct sock *sk, long *timeo)
+{
+	if (ttp_state_in(sk, TTP_STATEBIT(TTP_SYN_SENT) |
+			 TTP_STATEBIT(TTP_SYN_RECV))) {
+		int err = ttp_wait_connect(sk, timeo);
+
+		if (err)
+			return err == -EINPROGRESS ? -EAGAIN : err;
+	}
+	return 0;
+}
+
+/**
+ * ttp_sendmsg() - send(), write() and the like: queue data and send it
+ * @sock: the socket
+ * @msg: the data and flags
+ * @size: its length
+ *
+ * Return: the bytes queued, or a negative errno.
+ */
+int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	int flags = msg->msg_flags;
+	size_t copied = 0;
+	long timeo;
+	int err;
+
+	if (flags & MSG_OOB)
+		return -EOPNOTSUPP;	/* TTP has no urgent data */
+
+	lock_sock(sk);
+	/*
+	 * Control messages are checked as TCP checks them: a SOL_SOCKET type
+	 * the socket layer does not know, or a malformed header, is refused;
+	 * the rest are ignored.
+	 */
+	if (msg->msg_controllen) {
+		struct sockcm_cookie sockc;
+
+		sockcm_init(&sockc, sk);
+		if (sock_cmsg_send(sk, msg, &sockc)) {
+			err = -EINVAL;
+			goto out_err;
+		}
+	}
+	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
+	err = ttp_wait_established(sk, &timeo);
+	if (err)
+		goto out_err;
+
+	while (msg_data_left(msg)) {
+		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
+		size_t room, n;
+
+		err = -EPIPE;
+		if (sk->sk_err) {
+			err = sock_error(sk);
+			goto out_err;
+		}
+		if ((sk->sk_shutdown & SEND_SHUTDOWN) ||
+		    !ttp_state_in(sk, TTP_STATEBIT(TTP_ESTABLISHED) |
+				  TTP_STATEBIT(TTP_CLOSE_WAIT))) {
+			if (sock->state == SS_UNCONNECTED)
+				err = -ENOTCONN;
+			goto out_err;
+		}
+
+		/* Fill the last queued segment if it is not sent yet. */
+		if (skb && tsk->send_head && skb->len < tsk->mss &&
+		    !(TTP_SKB_CB(skb)->flags & (TTPF_SYN | TTPF_FIN)) &&
+		    skb_tailroom(skb) > 0) {
+			room = min_t(size_t, tsk->mss - skb->len,
+				     skb_tailroom(skb));
+		} else {
+			if (!sk_stream_memory_free(sk)) {
+				ttp_push(sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				err = sk_stream_wait_memory(sk, &timeo);
+				if (err)
+					goto out_err;
+				continue;
+			}
+			skb = ttp_queue_alloc(sk, tsk->mss, 0,
+					      sk->sk_allocation);
+			if (!skb) {
+				err = -ENOBUFS;
+				goto out_err;
+			}
+			room = tsk->mss;
+		}
+
+		n = min(room, msg_data_left(msg));
+		if (copy_from_iter(skb_put(skb, n), n, &msg->msg_iter) != n) {
+			skb_trim(skb, skb->len - n);
+			err = -EFAULT;
+			goto out_err;
+		}
+		TTP_SKB_CB(skb)->end_seq += n;
+		tsk->write_seq += n;
+		copied += n;
+		if (skb->len >= tsk->mss)
+			ttp_push(sk);
+	}
+	ttp_push(sk);
+	release_sock(sk);
+	return copied;
+
+out_err:
+	if (copied) {
+		ttp_push(sk);
+		release_sock(sk);
+		return copied;
+	}
+	if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
+		send_sig(SIGPIPE, current, 0);
+	release_sock(sk);
+	return err;
+}
+
+/**
+ * ttp_recvmsg() - recv(), read() and the like: take data in order
+ * @sock: the socket
+ * @msg: where the data goes
+ * @len: at most this much
+ * @flags: MSG_*
+ *
+ * Return: the bytes copied, 0 at the end of the stream, or a negative
+ * errno.
+ */
+int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
+		int flags)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 peek_seq, *seq;
+	size_t copied = 0;
+	long timeo;
+	int target, err = 0;
+
+	if (flags & (MSG_OOB | MSG_ERRQUEUE))
+		return -EOPNOTSUPP;
+
+	lock_sock(sk);
+	if (sk->sk_state == TTP_LISTEN) {
+		err = -ENOTCONN;
+		goto out;
+	}
+	timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
+	err = ttp_wait_established(sk, &timeo);
+	if (err)
+		goto out;
+	target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
+	peek_seq = tsk->copied_seq;
+	seq = (flags & MSG_PEEK) ? &peek_seq : &tsk->copied_seq;
+
+	while (copied < len) {
+		struct sk_buff *skb, *last = NULL;
+		bool found = false;
+
+		skb_queue_walk(&sk->sk_receive_queue, skb) {
+			u32 off = *seq - TTP_SKB_CB(skb)->seq;
+			size_t n;
+
+			last = skb;
+			if (off >= skb->len)
+				continue;
+			found = true;
+			n = min_t(size_t, len - copied, skb->len - off);
+			if (!(flags & MSG_TRUNC) &&
+			    skb_copy_datagram_msg(skb, off, msg, n)) {
+				if (!copied)
+					copied = -EFAULT;
+				goto out_copied;
+			}
+			*seq += n;
+			copied += n;
+			break;
+		}
+		/* Free what was read (not when peeking). */
+		while ((skb = skb_peek(&sk->sk_receive_queue)) &&
+		       !ttp_seq_before(tsk->copied_seq,
+				       TTP_SKB_CB(skb)->seq + skb->len)) {
+			__skb_unlink(skb, &sk->sk_receive_queue);
+			consume_skb(skb);
+		}
+		if (found)
+			continue;
+
+		if (copied >= target && !READ_ONCE(sk->sk_backlog.tail))
+			break;
+		if (copied) {
+			if (sk->sk_err || sk->sk_state == TTP_CLOSED ||
+			    (sk->sk_shutdown & RCV_SHUTDOWN) || !timeo ||
+			    signal_pending(current))
+				break;
+		} else {
+			/* End of data, then a reset, then a shutdown: as TCP. */
+			if (sock_flag(sk, SOCK_DONE))
+				break;
+			if (sk->sk_err) {
+				copied = sock_error(sk);
+				break;
+			}
+			if (sk->sk_shutdown & RCV_SHUTDOWN)
+				break;
+			if (sk->sk_state == TTP_CLOSED) {
+				if (sock->state == SS_UNCONNECTED)
+					copied = -ENOTCONN;
+				break;
+			}
+			if (!timeo) {
+				copied = -EAGAIN;
+				break;
+			}
+			if (signal_pending(current)) {
+				copied = sock_intr_errno(timeo);
+				break;
+			}
+		}
+		ttp_cleanup_rbuf(sk);
+		sk_wait_data(sk, &timeo, last);
+	}
+out_copied:
+	if (!(flags & MSG_PEEK))
+		ttp_cleanup_rbuf(sk);
+	release_sock(sk);
+	return copied;
+out:
+	release_sock(sk);
+	return err;
+}
+
+/* ---- poll ---- */
+
+/**
+ * ttp_poll() - poll(), select() and epoll on a TTP socket
+ * @file: the file
+ * @sock: its socket
+ * @wait: the poll table
+ *
+ * Return: the events ready.
+ */
+__poll_t ttp_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	struct sock *sk = sock->sk;
+	struct ttp_sock *tsk = ttp_sk(sk);
+	__poll_t mask = 0;
+	u8 shutdown;
+	int state;
+
+	/*
+	 * On the wait queue first, then read the state: a handshake that
+	 * completes between the two is then either seen here or wakes us.
+	 * Read the other way round, epoll_ctl() racing a SYN-ACK on another
+	 * CPU saw SYN_SENT and missed the wakeup, and the socket was never
+	 * reported writable.
+	 */
+	sock_poll_wait(file, sock, wait);
+	state = READ_ONCE(sk->sk_state);
+
+	if (state == TTP_LISTEN)
+		return READ_ONCE(sk->sk_ack_backlog) ? EPOLLIN | EPOLLRDNORM : 0;
+
+	shutdown = READ_ONCE(sk->sk_shutdown);
+	if (shutdown == SHUTDOWN_MASK || state == TTP_CLOSED)
+		mask |= EPOLLHUP;
+	if (shutdown & RCV_SHUTDOWN)
+		mask |= EPOLLIN | EPOLLRDNORM | EPOLLRDHUP;
+
+	if (state != TTP_SYN_SENT && state != TTP_SYN_RECV &&
+	    state != TTP_CLOSED) {
+		if (READ_ONCE(tsk->rcv_nxt) != READ_ONCE(tsk->copied_seq) ||
+		    !skb_queue_empty_lockless(&sk->sk_receive_queue))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (!(shutdown & SEND_SHUTDOWN)) {
+			if (sk_stream_is_writeable(sk)) {
+				mask |= EPOLLOUT | EPOLLWRNORM;
+			} else {
+				sk_set_bit(SOCKWQ_ASYNC_NOSPACE, sk);
+				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
+				/* Race with an ACK freeing space: recheck. */
+				smp_mb__after_atomic();
+				if (sk_stream_is_writeable(sk))
+					mask |= EPOLLOUT | EPOLLWRNORM;
+			}
+		} else {
+			/* write() will not block: it fails with EPIPE. */
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		}
+	}
+	if (READ_ONCE(sk->sk_err))
+		mask |= EPOLLERR;
+	return mask;
+}
