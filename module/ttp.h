@@ -40,7 +40,7 @@ extern int ttp_ipproto;
 
 /*
  * Per network namespace counters, named as /proc/net/ttp_stats prints them
- * (ttp_mib_names in mib.c follows this order).
+ * (ttp_mib_names in pernet.c follows this order).
  */
 enum ttp_mib_field {
 	TTP_MIB_INSEGS,		/* TtpInSegs: segments handed to TTP by IP */
@@ -299,7 +299,7 @@ static inline u32 ttp_clock_us(void)
 /* Duplicate ACKs, or segments SACKed above a hole, that mean a loss. */
 #define TTP_DUPTHRESH	3
 
-/* mib.c */
+/* pernet.c */
 extern unsigned int ttp_net_id;
 
 static inline struct ttp_net *ttp_pernet(const struct net *net)

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Per network namespace state of TTP: counters and their /proc file, the
- * port table, the sysctls and the control socket.
+ * Per network namespace state of TTP, set up and torn down here for each
+ * namespace: counters and their /proc file, the port table, the sysctls
+ * (sysctl.c; read through the ttp_sysctl_*() getters of ttp.h) and the
+ * control socket.
  *
  * /proc/net/ttp_stats prints one "Name value" pair a line, the counters
  * summed over CPUs.  The names are stable: scripts grep for them.
