@@ -28,7 +28,9 @@
  */
 u16 ttp_mtu_mss(unsigned int mtu)
 {
-	int mss = mtu - sizeof(struct iphdr) - TTP_HDR_LEN;
+	/* In int: an MTU below the headers makes a negative MSS, not a huge one. */
+	int mss = (int)min(mtu, IP_MAX_MTU) - (int)sizeof(struct iphdr) -
+		  TTP_HDR_LEN;
 
 	return clamp_t(int, mss, TTP_MIN_MSS, TTP_MAX_MSS);
 }

@@ -57,6 +57,9 @@ static void mss_stays_within_its_bounds_for_any_mtu(struct kunit *test)
 	/* The largest IP MTU: bounded by what one buffer holds. */
 	KUNIT_EXPECT_LT(test, ttp_mtu_mss(IP_MAX_MTU), (u16)32768);
 	KUNIT_EXPECT_EQ(test, ttp_mtu_mss(IP_MAX_MTU), ttp_mtu_mss(40000));
+	/* Beyond what IP allows, the largest still: no wrap through int. */
+	KUNIT_EXPECT_EQ(test, ttp_mtu_mss(UINT_MAX), ttp_mtu_mss(IP_MAX_MTU));
+	KUNIT_EXPECT_EQ(test, ttp_mtu_mss(1U << 31), ttp_mtu_mss(IP_MAX_MTU));
 	KUNIT_EXPECT_GE(test, ttp_mtu_mss(IP_MAX_MTU), ttp_mtu_mss(9000));
 }
 
