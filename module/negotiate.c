@@ -261,7 +261,7 @@ void ttp_cookie_decode(u32 data, struct ttp_opts *peer)
 	peer->mss = ttp_cookie_mss[data & TTP_COOKIE_MSS_MASK];
 	if (ws != TTP_COOKIE_NO_WSCALE) {
 		peer->has_wscale = 1;
-		peer->wscale = min_t(u32, ws, TTP_MAX_WSCALE);
+		peer->wscale = ws;	/* 0 to 14: 15 is "none" */
 	}
 	peer->has_csum = 1;
 	peer->csum_mask = (data & TTP_COOKIE_CRC32C) ? BIT(TTP_CSUM_CRC32C) :
