@@ -3,8 +3,9 @@
  * Differences between the kernels TTP builds against (6.1 and 6.12), in one
  * place.  Kbuild probes the kernel headers and defines TTP_HAVE_* for each
  * feature; nothing here compares version numbers.  It includes only the
- * unaligned accessors' header, so that wire.c, which needs nothing else of
- * the kernel's, builds in userspace too (scripts/tests/fuzz/).
+ * headers that moved, and outside userspace builds only the unaligned
+ * accessors' one, so that wire.c, which needs nothing else of the
+ * kernel's, builds in userspace too (scripts/tests/fuzz/).
  */
 #ifndef _TTP_COMPAT_H
 #define _TTP_COMPAT_H
@@ -13,6 +14,11 @@
 #include <linux/unaligned.h>
 #else
 #include <asm/unaligned.h>
+#endif
+
+/* skb_frag_unref() and the like: linux/skbuff_ref.h on 6.12, skbuff.h on 6.1. */
+#ifdef TTP_HAVE_LINUX_SKBUFF_REF_H
+#include <linux/skbuff_ref.h>
 #endif
 
 /*

@@ -277,6 +277,7 @@ struct ttp_seg {
 	u32	seq;
 	u32	len;		/* payload, header pulled */
 	u8	flags;		/* TTPF_*, FIN cleared with the data */
+	u16	segs;		/* segments it came in (large: offload.c) */
 	bool	had_ofo;	/* step 5 to 6: a hole was filling */
 	bool	queued;		/* step 5 to 6: the skb is the queue's now */
 };
@@ -553,7 +554,7 @@ static enum ttp_step ttp_rcv_step_fin(struct sock *sk, const struct ttp_seg *s)
 		else
 			ttp_send_ack(sk);
 	} else {
-		ttp_ack_schedule(sk);
+		ttp_ack_schedule(sk, s->segs);
 	}
 	/* A FIN alone was queued nowhere. */
 	return s->queued ? TTP_STEP_KEPT : TTP_STEP_DONE;
@@ -566,6 +567,9 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 		.seq	= TTP_RCV_CB(skb)->q.seq,
 		.len	= skb->len,
 		.flags	= TTP_RCV_CB(skb)->th_flags,
+		/* A count from the sender's stack, or from a tap: bounded. */
+		.segs	= skb_is_gso(skb) ?
+			  clamp_t(u16, skb_shinfo(skb)->gso_segs, 1, U8_MAX) : 1,
 	};
 	enum ttp_step step;
 

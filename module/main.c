@@ -56,10 +56,18 @@ static int __init ttp_init(void)
 	if (err)
 		goto out_proto;
 
+	/* Before the first segment: large ones need it below IP. */
+	err = ttp_offload_init();
+	if (err) {
+		pr_err("ttp: IP protocol %d has an offload already\n",
+		       ttp_ipproto);
+		goto out_pernet;
+	}
+
 	if (inet_add_protocol(&ttp_v4_protocol, ttp_ipproto) < 0) {
 		pr_err("ttp: IP protocol %d is already taken\n", ttp_ipproto);
 		err = -EEXIST;
-		goto out_pernet;
+		goto out_offload;
 	}
 
 	ttp_family_reg = ttp_family_ops;
@@ -77,6 +85,8 @@ static int __init ttp_init(void)
 
 out_inet:
 	inet_del_protocol(&ttp_v4_protocol, ttp_ipproto);
+out_offload:
+	ttp_offload_exit();
 out_pernet:
 	ttp_pernet_unregister();
 out_proto:
@@ -92,6 +102,7 @@ static void __exit ttp_exit(void)
 	ttp_pernet_unregister();
 	/* Sockets are freed after a grace period (SOCK_RCU_FREE). */
 	rcu_barrier();
+	ttp_offload_exit();
 	proto_unregister(&ttp_prot);
 	pr_info("ttp: unloaded\n");
 }

@@ -6,7 +6,10 @@
  * are acknowledged; what goes to IP is a clone of them with the header in
  * front (or a copy, if an earlier clone is still on its way: the header
  * space of the queued skb is shared by its clones).  ACKs and RSTs are
- * built on the spot.  Every segment is checksummed here, in full.
+ * built on the spot.  A queued segment holds up to ttp_size_goal() bytes,
+ * several MSS when large segments are on (offload.c); it is cut in two
+ * (ttp_fragment()) where the windows, a SACK block or a loss call for a
+ * smaller one.
  */
 #include <linux/siphash.h>
 #include <linux/skbuff.h>
@@ -54,6 +57,43 @@ void ttp_init_snd_seq(struct sock *sk, u32 iss)
 	tsk->snd_una = iss;
 	tsk->snd_nxt = iss;
 	tsk->write_seq = iss;
+}
+
+/*
+ * The checksum of a segment about to go (checksum.c says who computes it).
+ * Data of more than one MSS goes as a large segment: GSO, typed and
+ * counted here, cut by ttp_gso_segment() if the device cannot carry it.
+ * The skb's shared info may be the queued skb's (a clone): what is written
+ * there holds for the next transmission too, so every field is set.
+ */
+static void ttp_header_csum(struct sock *sk, struct sk_buff *skb,
+			    struct ttphdr *th, u8 algo)
+{
+	struct skb_shared_info *shinfo = skb_shinfo(skb);
+	struct inet_sock *inet = inet_sk(sk);
+	unsigned int mss = ttp_sk(sk)->mss;
+	unsigned int data = skb->len - ttp_hdr_len(th);
+	const struct dst_entry *dst;
+
+	if (data > mss) {
+		shinfo->gso_size = mss;
+		shinfo->gso_segs = DIV_ROUND_UP(data, mss);
+		shinfo->gso_type = SKB_GSO_SCTP;
+		ttp_csum_offload(skb, th, skb->len, inet->inet_saddr,
+				 inet->inet_daddr, algo);
+		return;
+	}
+	shinfo->gso_size = 0;
+	shinfo->gso_segs = 0;
+	shinfo->gso_type = 0;
+	dst = __sk_dst_get(sk);
+	if (algo == TTP_CSUM_INET && dst &&
+	    (dst->dev->features & NETIF_F_HW_CSUM))
+		ttp_csum_offload(skb, th, skb->len, inet->inet_saddr,
+				 inet->inet_daddr, algo);
+	else
+		ttp_csum_fill(skb, th, skb->len, inet->inet_saddr,
+			      inet->inet_daddr, algo);
 }
 
 /*
@@ -121,8 +161,8 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		ttp_write_sack((u8 *)(th + 1) + tslen, sacks, nsacks);
 	else if (optlen > tslen)
 		ttp_write_options((u8 *)(th + 1), &o, optlen);
-	ttp_csum_fill(skb, th, skb->len, inet->inet_saddr, inet->inet_daddr,
-		      (flags & TTPF_SYN) ? TTP_CSUM_INET : tsk->csum_algo);
+	ttp_header_csum(sk, skb, th, (flags & TTPF_SYN) ? TTP_CSUM_INET :
+						     tsk->csum_algo);
 }
 
 static int ttp_xmit(struct sock *sk, struct sk_buff *skb)
@@ -201,6 +241,121 @@ struct sk_buff *ttp_queue_alloc(struct sock *sk, unsigned int size, u8 flag,
 	if (!tsk->send_head)
 		tsk->send_head = skb;
 	return skb;
+}
+
+/**
+ * ttp_size_goal() - how much data one queued segment may hold
+ * @sk: the connection
+ *
+ * As many MSS as a large segment to the route's device may carry
+ * (sk_setup_caps() set the bounds), when net.ttp.gso allows and the device
+ * takes data in page fragments; else one MSS.
+ *
+ * Return: the size in bytes, a multiple of the MSS.
+ */
+unsigned int ttp_size_goal(struct sock *sk)
+{
+	unsigned int mss = ttp_sk(sk)->mss, segs;
+
+	if (!ttp_sysctl_gso(sock_net(sk)) || !sk_can_gso(sk) ||
+	    !(sk->sk_route_caps & NETIF_F_SG))
+		return mss;
+	segs = min_t(unsigned int, READ_ONCE(sk->sk_gso_max_size) / mss,
+		     READ_ONCE(sk->sk_gso_max_segs));
+	return max(segs, 1U) * mss;
+}
+
+/**
+ * ttp_fragment() - cut a queued data segment in two
+ * @sk: the connection
+ * @skb: the segment, in the write queue
+ * @len: the data the first part keeps: 0 < @len < skb->len
+ * @gfp: how to allocate the second part
+ *
+ * The second part follows @skb in the queue with the rest of the data and
+ * the FIN, if any.  Both keep what the scoreboard says of @skb and when it
+ * was sent, so the scoreboard's sums stay right.
+ *
+ * Return: 0, -EINVAL for a @len outside the data, or -ENOMEM.
+ */
+int ttp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb), *ncb;
+	unsigned int head = skb_headlen(skb) > len ? skb_headlen(skb) - len : 0;
+	unsigned int moved = skb->len - len;
+	struct sk_buff *n;
+
+	if (!len || len >= skb->len || (cb->flags & TTPF_SYN))
+		return -EINVAL;
+	/* A clone on its way shares the fragments' list: take our own. */
+	if (skb_unclone(skb, gfp))
+		return -ENOMEM;
+	n = alloc_skb(TTP_MAX_HEADER + head, gfp);
+	if (!n)
+		return -ENOMEM;
+	skb_reserve(n, TTP_MAX_HEADER);
+	sk_wmem_queued_add(sk, n->truesize);
+	skb_split(skb, n, len);
+	/* The memory charged for the data moves with it. */
+	skb->truesize -= moved;
+	n->truesize += moved;
+
+	ncb = TTP_SKB_CB(n);
+	*ncb = *cb;
+	ncb->seq = cb->seq + len;
+	cb->end_seq = ncb->seq;
+	cb->flags &= ~TTPF_FIN;
+	__skb_queue_after(&sk->sk_write_queue, skb, n);
+	return 0;
+}
+
+/**
+ * ttp_trim_head() - drop acknowledged data from the front of a queued segment
+ * @sk: the connection
+ * @skb: the segment, the oldest in the write queue
+ * @len: the bytes acknowledged: 0 < @len < skb->len
+ *
+ * In place, without copying: the linear part is pulled, whole page
+ * fragments released, the first remaining one shortened.  Their memory is
+ * uncharged.  The scoreboard's sums are the caller's.
+ *
+ * Return: 0, or -ENOMEM if a clone on its way had to be parted from.
+ */
+int ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
+{
+	struct skb_shared_info *shinfo;
+	unsigned int linear, eat, i, k = 0;
+
+	if (skb_unclone(skb, GFP_ATOMIC))
+		return -ENOMEM;
+	linear = min_t(unsigned int, len, skb_headlen(skb));
+	__skb_pull(skb, linear);
+	eat = len - linear;
+	shinfo = skb_shinfo(skb);
+	for (i = 0; i < shinfo->nr_frags; i++) {
+		unsigned int size = skb_frag_size(&shinfo->frags[i]);
+
+		if (eat >= size) {
+			eat -= size;
+			skb_frag_unref(skb, i);
+			continue;
+		}
+		shinfo->frags[k] = shinfo->frags[i];
+		if (eat) {
+			skb_frag_off_add(&shinfo->frags[k], eat);
+			skb_frag_size_sub(&shinfo->frags[k], eat);
+			eat = 0;
+		}
+		k++;
+	}
+	shinfo->nr_frags = k;
+	eat = len - linear;
+	skb->data_len -= eat;
+	skb->len -= eat;
+	skb->truesize -= eat;
+	sk_wmem_queued_add(sk, -(int)eat);
+	TTP_SKB_CB(skb)->seq += len;
+	return 0;
 }
 
 /* Queue a segment that carries only a flag (SYN or FIN) and send it. */
@@ -437,6 +592,12 @@ void ttp_retransmit_lost(struct sock *sk, bool force)
 			break;
 		if ((cb->sacked & (TTP_LOST | TTP_RETRANS)) != TTP_LOST)
 			continue;
+		/* What was lost goes again one MSS at a time. */
+		if (skb->len > tsk->mss) {
+			if (ttp_fragment(sk, skb, tsk->mss, GFP_ATOMIC))
+				break;	/* no memory: the timer will try again */
+			len = cb->end_seq - cb->seq;
+		}
 		if (!force && ttp_in_flight(tsk) + len > tsk->cc.cwnd)
 			break;
 		if (ttp_transmit_queued(sk, skb))
@@ -451,6 +612,24 @@ void ttp_retransmit_lost(struct sock *sk, bool force)
 		if (tsk->ca_state == TTP_CA_RECOVERY)
 			TTP_INC_STATS(net, TTP_MIB_FASTRETRANS);
 	}
+}
+
+/*
+ * A segment of several MSS goes as far as both windows reach, in whole MSS
+ * (one at least, for the rules of ttp_push() to decide on); the rest waits
+ * as a segment of its own.  Without memory to cut it, it waits whole.
+ */
+static void ttp_push_fit(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 seq = TTP_SKB_CB(skb)->seq, edge = tsk->snd_una + tsk->snd_wnd;
+	u32 flight = ttp_in_flight(tsk), room;
+
+	room = ttp_seq_after(edge, seq) ? edge - seq : 0;
+	room = min(room, tsk->cc.cwnd > flight ? tsk->cc.cwnd - flight : 0);
+	room = max(rounddown(room, tsk->mss), tsk->mss);
+	if (room < skb->len)
+		ttp_fragment(sk, skb, room, GFP_ATOMIC);
 }
 
 /**
@@ -477,10 +656,12 @@ void ttp_push(struct sock *sk)
 		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
 		bool idle = tsk->snd_una == tsk->snd_nxt;
 
+		if (skb->len > tsk->mss)
+			ttp_push_fit(sk, skb);
 		if (skb->len) {
 			if (ttp_seq_after(cb->seq + skb->len,
 					  tsk->snd_una + tsk->snd_wnd) &&
-			    !(idle && tsk->snd_wnd))
+			    !(idle && tsk->snd_wnd && skb->len <= tsk->mss))
 				break;	/* flow control; 0: the timer probes */
 			if (!idle && ttp_in_flight(tsk) + skb->len >
 				     tsk->cc.cwnd) {

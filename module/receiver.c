@@ -100,21 +100,20 @@ static void ttp_rcv_own(struct sock *sk, struct sk_buff *skb)
 
 /*
  * Append @skb, charged already, which starts at or before rcv_nxt and ends
- * after it, to what the application reads; the bytes we have are cut.
+ * after it, to what the application reads.  The bytes before rcv_nxt, which
+ * we have already, stay in it (they may lie in page fragments, where cutting
+ * them would mean a copy): recvmsg() reads every skb from the sequence
+ * number it has reached, and skips them.
  */
 static void ttp_rcv_queue(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-	u32 trim = tsk->rcv_nxt - cb->seq;
+	u32 end = cb->seq + skb->len;
 
-	if (trim) {
-		__skb_pull(skb, trim);
-		cb->seq += trim;
-	}
 	__skb_queue_tail(&sk->sk_receive_queue, skb);
-	tsk->rcv_nxt = cb->seq + skb->len;
-	tsk->bytes_received += skb->len;
+	tsk->bytes_received += end - tsk->rcv_nxt;
+	tsk->rcv_nxt = end;
 }
 
 /**
@@ -320,15 +319,19 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_sack_blocks);
 /**
  * ttp_ack_schedule() - acknowledge in-order data, at once or soon
  * @sk: the connection
+ * @segs: the segments it came in: a large segment (offload.c) counts as
+ *	the segments it was made of
  *
  * Every second segment at once, a lone one within delack_ms, unless data
- * going out carries the ACK first.
+ * going out carries the ACK first.  A large segment is acknowledged at
+ * once, as TCP acknowledges what GRO merged: one ACK for all of it.
  */
-void ttp_ack_schedule(struct sock *sk)
+void ttp_ack_schedule(struct sock *sk, unsigned int segs)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 
-	if (++tsk->ack_pending >= 2)
+	tsk->ack_pending = min_t(unsigned int, tsk->ack_pending + segs, U8_MAX);
+	if (tsk->ack_pending >= 2)
 		ttp_send_ack(sk);
 	else
 		ttp_arm_delack(sk);

@@ -85,6 +85,35 @@ void ttp_update_rto(struct sock *sk)
 	tsk->rto = usecs_to_jiffies(us);
 }
 
+/*
+ * The oldest segment is acknowledged in part, as happens when a large one
+ * was cut into segments on its way: free what is acknowledged of it (what
+ * the scoreboard says of the rest holds still).  Without memory to part
+ * from a clone, it stays whole until the rest is acknowledged.
+ */
+static void ttp_ack_partial(struct sock *sk, u32 ack)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+	struct ttp_skb_cb *cb;
+	u32 n;
+
+	if (!skb || skb == tsk->send_head)
+		return;
+	cb = TTP_SKB_CB(skb);
+	n = ack - cb->seq;
+	if (!ttp_seq_after(ack, cb->seq) || (cb->flags & TTPF_SYN) ||
+	    n >= skb->len || ttp_trim_head(sk, skb, n))
+		return;
+	if (cb->sacked & TTP_SACKED)
+		tsk->sacked_out -= n;
+	if (cb->sacked & TTP_LOST)
+		tsk->lost_out -= n;
+	if (cb->sacked & TTP_RETRANS)
+		tsk->retrans_out -= n;
+	tsk->bytes_acked += n;
+}
+
 /**
  * ttp_ack_update() - the peer acknowledged everything before @ack
  * @sk: the connection
@@ -135,6 +164,7 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 		sk_wmem_queued_add(sk, -skb->truesize);
 		kfree_skb(skb);
 	}
+	ttp_ack_partial(sk, ack);
 	tsk->snd_una = ack;
 	tsk->dupacks = 0;
 	tsk->retries = 0;
@@ -158,6 +188,35 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	return acked;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_ack_update);
+
+/*
+ * Does @skb lie wholly in block @b?  A segment of several MSS that a block
+ * covers in part is cut where the block begins or ends (ttp_fragment()),
+ * so that what the peer holds is marked and the rest is not: the part
+ * before the block keeps @skb, the next turn of the walk finds the rest.
+ * Without memory to cut, nothing of @skb is marked: it may be sent again
+ * in vain, never taken for held when it is not.
+ */
+static bool ttp_sack_fit(struct sock *sk, struct sk_buff *skb,
+			 const struct ttp_sack_block *b)
+{
+	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+	u32 n;
+
+	if (!ttp_seq_before(cb->seq, b->end) ||
+	    !ttp_seq_after(cb->end_seq, b->start))
+		return false;	/* apart */
+	if (ttp_seq_after(b->start, cb->seq)) {
+		n = b->start - cb->seq;
+		if (n < skb->len)
+			ttp_fragment(sk, skb, n, GFP_ATOMIC);
+		return false;
+	}
+	if (!ttp_seq_after(cb->end_seq, b->end))
+		return true;
+	n = b->end - cb->seq;
+	return n < skb->len && !ttp_fragment(sk, skb, n, GFP_ATOMIC);
+}
 
 /*
  * Mark what the SACK blocks of the segment being processed cover; returns
@@ -195,8 +254,7 @@ static u32 ttp_sack_process(struct sock *sk, const u8 *opt,
 		if (cb->sacked & TTP_SACKED)
 			continue;
 		for (i = 0; i < n; i++) {
-			if (ttp_seq_before(cb->seq, b[i].start) ||
-			    ttp_seq_after(cb->end_seq, b[i].end))
+			if (!ttp_sack_fit(sk, skb, &b[i]))
 				continue;
 			ttp_rack_advance(tsk, cb);
 			ttp_unmark(tsk, skb);
@@ -256,13 +314,20 @@ static void ttp_rack_mark_lost(struct sock *sk)
 	}
 }
 
-/* The oldest segment in flight is lost (three duplicate ACKs, NewReno). */
+/*
+ * The oldest segment in flight is lost (three duplicate ACKs, NewReno): its
+ * first MSS, if it holds several.
+ */
 static void ttp_mark_head_lost(struct sock *sk)
 {
+	struct ttp_sock *tsk = ttp_sk(sk);
 	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
 
-	if (skb && skb != ttp_sk(sk)->send_head)
-		ttp_mark_lost(ttp_sk(sk), skb);
+	if (!skb || skb == tsk->send_head)
+		return;
+	if (skb->len > tsk->mss && !(TTP_SKB_CB(skb)->sacked & TTP_LOST))
+		ttp_fragment(sk, skb, tsk->mss, GFP_ATOMIC);
+	ttp_mark_lost(tsk, skb);
 }
 
 static bool ttp_sack_on(const struct ttp_sock *tsk)

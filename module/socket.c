@@ -144,6 +144,8 @@ static void ttp_init_sock_state(struct sock *sk)
 	sk->sk_write_space = ttp_write_space;
 	sk->sk_backlog_rcv = ttp_backlog_rcv;
 	sock_set_flag(sk, SOCK_RCU_FREE);
+	/* Large segments are of this type; sk_setup_caps() looks (offload.c). */
+	sk->sk_gso_type = SKB_GSO_SCTP;
 
 	inet->uc_ttl = -1;
 	inet->mc_ttl = 1;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The data calls of a TTP socket: sendmsg() queues what the process
- * writes as segments of the MSS, recvmsg() hands over what arrived in
+ * writes as segments of up to ttp_size_goal() (several MSS when large
+ * segments are on, in page fragments), recvmsg() hands over what arrived in
  * order, poll() says which of the two would not block.
  */
 #include <linux/net.h>
@@ -25,6 +26,39 @@ static int ttp_wait_established(struct sock *sk, long *timeo)
 	return 0;
 }
 
+/*
+ * Copy up to @n bytes of @msg to the end of @skb, into the page fragment
+ * of the socket or task (as tcp_sendmsg_locked() does): one copy, and no
+ * allocation but a page now and then.  Return: the bytes copied, at least
+ * one, or a negative errno.
+ */
+static int ttp_copy_to_frags(struct sock *sk, struct sk_buff *skb,
+			     struct msghdr *msg, size_t n)
+{
+	struct page_frag *pfrag = sk_page_frag(sk);
+	int i = skb_shinfo(skb)->nr_frags;
+	bool merge;
+	int err;
+
+	if (!sk_page_frag_refill(sk, pfrag))
+		return -ENOBUFS;
+	merge = skb_can_coalesce(skb, i, pfrag->page, pfrag->offset);
+	n = min_t(size_t, n, pfrag->size - pfrag->offset);
+	/* Charges the socket for the bytes (sk_wmem_queued). */
+	err = skb_copy_to_page_nocache(sk, &msg->msg_iter, skb, pfrag->page,
+				       pfrag->offset, n);
+	if (err)
+		return err;
+	if (merge) {
+		skb_frag_size_add(&skb_shinfo(skb)->frags[i - 1], n);
+	} else {
+		skb_fill_page_desc(skb, i, pfrag->page, pfrag->offset, n);
+		get_page(pfrag->page);
+	}
+	pfrag->offset += n;
+	return n;
+}
+
 /**
  * ttp_sendmsg() - send(), write() and the like: queue data and send it
  * @sock: the socket
@@ -38,7 +72,8 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct sock *sk = sock->sk;
 	struct ttp_sock *tsk = ttp_sk(sk);
 	int flags = msg->msg_flags;
-	size_t copied = 0;
+	size_t copied = 0, goal;
+	bool frags;
 	long timeo;
 	int err;
 
@@ -64,6 +99,9 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	err = ttp_wait_established(sk, &timeo);
 	if (err)
 		goto out_err;
+	/* Data in page fragments where the device takes them, as TCP's. */
+	frags = !!(sk->sk_route_caps & NETIF_F_SG);
+	goal = frags ? ttp_size_goal(sk) : tsk->mss;
 
 	while (msg_data_left(msg)) {
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
@@ -83,11 +121,13 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		}
 
 		/* Fill the last queued segment if it is not sent yet. */
-		if (skb && tsk->send_head && skb->len < tsk->mss &&
+		if (skb && tsk->send_head && skb->len < goal &&
 		    !(TTP_SKB_CB(skb)->flags & (TTPF_SYN | TTPF_FIN)) &&
-		    skb_tailroom(skb) > 0) {
-			room = min_t(size_t, tsk->mss - skb->len,
-				     skb_tailroom(skb));
+		    (frags ? skb_shinfo(skb)->nr_frags < MAX_SKB_FRAGS :
+			     skb_tailroom(skb) > 0)) {
+			room = goal - skb->len;
+			if (!frags)
+				room = min_t(size_t, room, skb_tailroom(skb));
 		} else {
 			if (!sk_stream_memory_free(sk)) {
 				ttp_push(sk);
@@ -97,17 +137,23 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto out_err;
 				continue;
 			}
-			skb = ttp_queue_alloc(sk, tsk->mss, 0,
+			skb = ttp_queue_alloc(sk, frags ? 0 : goal, 0,
 					      sk->sk_allocation);
 			if (!skb) {
 				err = -ENOBUFS;
 				goto out_err;
 			}
-			room = tsk->mss;
+			room = goal;
 		}
 
 		n = min(room, msg_data_left(msg));
-		if (copy_from_iter(skb_put(skb, n), n, &msg->msg_iter) != n) {
+		if (frags) {
+			err = ttp_copy_to_frags(sk, skb, msg, n);
+			if (err < 0)
+				goto out_err;
+			n = err;
+		} else if (copy_from_iter(skb_put(skb, n), n,
+					  &msg->msg_iter) != n) {
 			skb_trim(skb, skb->len - n);
 			err = -EFAULT;
 			goto out_err;
@@ -115,7 +161,7 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		TTP_SKB_CB(skb)->end_seq += n;
 		tsk->write_seq += n;
 		copied += n;
-		if (skb->len >= tsk->mss)
+		if (skb->len >= goal)
 			ttp_push(sk);
 	}
 	ttp_push(sk);

@@ -44,6 +44,7 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->syncookies = 1;
 	s->challenge_ack_limit = 1000;
 	s->rst_limit = 1000;
+	s->gso = 1;
 }
 
 /*
@@ -136,6 +137,15 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.procname	= "crc32c",
 		.data		= (void *)offsetof(struct ttp_sysctl, crc32c),
 		.maxlen		= sizeof_field(struct ttp_sysctl, crc32c),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "gso",
+		.data		= (void *)offsetof(struct ttp_sysctl, gso),
+		.maxlen		= sizeof_field(struct ttp_sysctl, gso),
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,

@@ -117,6 +117,7 @@ struct ttp_sysctl {
 	int	syncookies;		/* syncookies: 0 off, 1 on overflow, 2 always */
 	int	challenge_ack_limit;	/* challenge_ack_limit, per second */
 	int	rst_limit;		/* rst_limit: replies per second */
+	int	gso;			/* gso: large segments (offload.c) */
 };
 
 /*
@@ -397,6 +398,11 @@ static inline int ttp_sysctl_rst_limit(const struct net *net)
 	return READ_ONCE(ttp_pernet(net)->sysctl.rst_limit);
 }
 
+static inline int ttp_sysctl_gso(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.gso);
+}
+
 /* The ephemeral port range: two reads, which a write may come between. */
 static inline void ttp_sysctl_ephemeral_ports(const struct net *net, int *lo,
 					      int *hi)
@@ -458,6 +464,10 @@ struct sock *ttp_lookup_listener(struct net *net, __be32 daddr,
 /* checksum.c */
 void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
 		   __be32 saddr, __be32 daddr, u8 algo);
+void ttp_csum_fill_at(struct sk_buff *skb, unsigned int off, unsigned int len,
+		      __be32 saddr, __be32 daddr, u8 algo);
+void ttp_csum_offload(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
+		      __be32 saddr, __be32 daddr, u8 algo);
 bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 
 /* recovery.c */
@@ -513,6 +523,13 @@ bool ttp_window_closed(const struct sock *sk);
 void ttp_send_window_probe(struct sock *sk);
 struct sk_buff *ttp_queue_alloc(struct sock *sk, unsigned int size, u8 flag,
 				gfp_t gfp);
+int ttp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp);
+int ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
+unsigned int ttp_size_goal(struct sock *sk);
+
+/* offload.c */
+int ttp_offload_init(void);
+void ttp_offload_exit(void);
 void ttp_init_snd_seq(struct sock *sk, u32 iss);
 
 /* timer.c */
@@ -545,7 +562,7 @@ bool ttp_rcv_data(struct sock *sk, struct sk_buff *skb);
 void ttp_ofo_queue(struct sock *sk, struct sk_buff *skb);
 bool ttp_ofo_drain(struct sock *sk);
 unsigned int ttp_sack_blocks(const struct sock *sk, struct ttp_sack_block *b);
-void ttp_ack_schedule(struct sock *sk);
+void ttp_ack_schedule(struct sock *sk, unsigned int segs);
 u32 ttp_select_window_peek(const struct sock *sk);
 u32 ttp_select_window(struct sock *sk);
 void ttp_cleanup_rbuf(struct sock *sk);
