@@ -21,9 +21,13 @@
  *   has it cut into segments by ttp_gso_segment(), which checksums each in
  *   software with ttp_csum_fill_at().  No device is ever asked to compute
  *   CRC32C, nor a checksum at an offset it might take for TCP's.
- * - On receipt, a segment the stack vouches for (CHECKSUM_PARTIAL: it
- *   never left this machine; CHECKSUM_UNNECESSARY: a device verified it)
- *   is taken as intact; every other one is verified in full.
+ * - On receipt, a segment that never left this machine with its checksum
+ *   unfinished (CHECKSUM_PARTIAL: loopback, veth) is taken as intact, as
+ *   TCP takes it; every other one is verified in full.  Not even
+ *   CHECKSUM_UNNECESSARY is trusted: no device verifies TTP's checksum,
+ *   and the stack marks packets so that never crossed a wire whatever
+ *   happened to them on the way (dev_loopback_xmit(), a bridge, netem's
+ *   corruption), so it vouches for nothing TTP can use.
  */
 #include <linux/crc32c.h>
 #include <linux/skbuff.h>
@@ -169,11 +173,10 @@ void ttp_csum_offload(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
  * @daddr: its destination address
  *
  * With the algorithm its TTPF_CRC flag names (the socket later checks that
- * it is the negotiated one).  A segment the stack vouches for is taken as
- * intact: CHECKSUM_PARTIAL (sent by this machine, through loopback or
- * veth, with its checksum unfinished) or CHECKSUM_UNNECESSARY (verified by
- * a device).  A device's CHECKSUM_COMPLETE sum serves the Internet
- * checksum.  Everything else is verified in full; nothing is linearized.
+ * it is the negotiated one).  A segment sent by this machine with its
+ * checksum unfinished (CHECKSUM_PARTIAL: loopback, veth) is taken as
+ * intact.  A device's CHECKSUM_COMPLETE sum serves the Internet checksum.
+ * Everything else is verified in full; nothing is linearized.
  *
  * Return: true if the segment is intact.
  */
@@ -184,13 +187,13 @@ bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr)
 	__wsum psum;
 
 	if (th->flags & TTPF_CRC)
-		return skb_csum_unnecessary(skb) ||
+		return skb->ip_summed == CHECKSUM_PARTIAL ||
 		       ttp_crc32c(skb, 0, len, saddr, daddr) ==
 		       be32_to_cpu(th->check);
 	/* The second half of the field belongs to CRC32C: zero here. */
 	if (((__be16 *)&th->check)[1])
 		return false;
-	if (skb_csum_unnecessary(skb))
+	if (skb->ip_summed == CHECKSUM_PARTIAL)
 		return true;
 	psum = csum_tcpudp_nofold(saddr, daddr, len, ttp_ipproto, 0);
 	if (skb->ip_summed == CHECKSUM_COMPLETE &&

@@ -524,6 +524,8 @@ static enum ttp_step ttp_rcv_step_data(struct sock *sk, struct sk_buff *skb,
 		return TTP_STEP_DONE;
 	}
 	s->had_ofo = !skb_queue_empty(&tsk->ofo_queue);
+	if (s->len)
+		ttp_rcv_rtt_sample(sk);
 	if (ttp_seq_after(s->seq + s->len, tsk->rcv_nxt)) {
 		if (!ttp_rcv_data(sk, skb)) {
 			ttp_send_ack(sk);	/* @skb is gone */
@@ -660,7 +662,10 @@ int ttp_v4_rcv(struct sk_buff *skb)
 	struct sock *sk;
 	int drop = TTP_MIB_INHDRERRORS;
 
-	TTP_INC_STATS(net, TTP_MIB_INSEGS);
+	/* A large segment counts the segments it was made of, as TCP's. */
+	TTP_ADD_STATS(net, TTP_MIB_INSEGS,
+		      skb_is_gso(skb) ? max_t(u16, skb_shinfo(skb)->gso_segs, 1) :
+					1);
 	if (skb->pkt_type != PACKET_HOST)
 		goto drop;	/* TTP is unicast only */
 	if (!pskb_may_pull(skb, TTP_HDR_LEN))

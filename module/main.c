@@ -56,18 +56,18 @@ static int __init ttp_init(void)
 	if (err)
 		goto out_proto;
 
-	/* Before the first segment: large ones need it below IP. */
+	if (inet_add_protocol(&ttp_v4_protocol, ttp_ipproto) < 0) {
+		pr_err("ttp: IP protocol %d is already taken\n", ttp_ipproto);
+		err = -EEXIST;
+		goto out_pernet;
+	}
+
+	/* Before the first socket: large segments need it below IP. */
 	err = ttp_offload_init();
 	if (err) {
 		pr_err("ttp: IP protocol %d has an offload already\n",
 		       ttp_ipproto);
-		goto out_pernet;
-	}
-
-	if (inet_add_protocol(&ttp_v4_protocol, ttp_ipproto) < 0) {
-		pr_err("ttp: IP protocol %d is already taken\n", ttp_ipproto);
-		err = -EEXIST;
-		goto out_offload;
+		goto out_inet;
 	}
 
 	ttp_family_reg = ttp_family_ops;
@@ -76,17 +76,17 @@ static int __init ttp_init(void)
 	if (err) {
 		pr_err("ttp: address family %d is not available (%d)\n",
 		       ttp_family, err);
-		goto out_inet;
+		goto out_offload;
 	}
 
 	pr_info("ttp: loaded, address family %d, IP protocol %d\n",
 		ttp_family, ttp_ipproto);
 	return 0;
 
-out_inet:
-	inet_del_protocol(&ttp_v4_protocol, ttp_ipproto);
 out_offload:
 	ttp_offload_exit();
+out_inet:
+	inet_del_protocol(&ttp_v4_protocol, ttp_ipproto);
 out_pernet:
 	ttp_pernet_unregister();
 out_proto:

@@ -53,13 +53,19 @@ u16 ttp_route_mss(struct sock *sk)
  * ttp_choose_wscale() - the window scale we offer
  * @sk: the socket
  *
- * Return: the shift that lets our largest possible buffer be advertised.
+ * Return: the shift that lets our largest possible buffer be advertised:
+ * what SO_RCVBUF may set, or what autotuning may reach (receiver.c) when
+ * SO_RCVBUF has not fixed it.
  */
 u8 ttp_choose_wscale(const struct sock *sk)
 {
 	u32 space = max_t(u32, READ_ONCE(sk->sk_rcvbuf),
 			  READ_ONCE(sysctl_rmem_max) * 2) / 2;
 	u8 ws = 0;
+
+	if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK))
+		space = max_t(u32, space,
+			      ttp_sysctl_rcvbuf_max(sock_net(sk)));
 
 	while (space > U16_MAX && ws < TTP_MAX_WSCALE) {
 		space >>= 1;

@@ -75,12 +75,24 @@ static void wscale_lets_the_largest_buffer_be_advertised(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ttp_choose_wscale(sk), (u8)TTP_MAX_WSCALE);
 	sk->sk_rcvbuf = INT_MAX;
 	KUNIT_EXPECT_EQ(test, ttp_choose_wscale(sk), (u8)TTP_MAX_WSCALE);
-	/* Otherwise the smallest shift whose window covers the space. */
+	/*
+	 * Otherwise the smallest shift whose window covers the space: with
+	 * SO_RCVBUF, what it may set...
+	 */
+	sk->sk_userlocks = SOCK_RCVBUF_LOCK;
 	sk->sk_rcvbuf = 6 << 20;
 	space = max_t(u32, sk->sk_rcvbuf, READ_ONCE(sysctl_rmem_max) * 2) / 2;
 	ws = ttp_choose_wscale(sk);
 	KUNIT_EXPECT_GE(test, (u64)U16_MAX << ws, (u64)space);
 	KUNIT_EXPECT_GT(test, ws, 0);
+	KUNIT_EXPECT_LT(test, (u64)U16_MAX << (ws - 1), (u64)space);
+	/* ...without, what autotuning may reach (net.ttp.rcvbuf_max). */
+	sk->sk_userlocks = 0;
+	sk->sk_rcvbuf = SOCK_MIN_RCVBUF;
+	space = max_t(u32, READ_ONCE(sysctl_rmem_max),
+		      ttp_sysctl_rcvbuf_max(&init_net));
+	ws = ttp_choose_wscale(sk);
+	KUNIT_EXPECT_GE(test, (u64)U16_MAX << ws, (u64)space);
 	KUNIT_EXPECT_LT(test, (u64)U16_MAX << (ws - 1), (u64)space);
 }
 

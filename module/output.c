@@ -81,6 +81,7 @@ static void ttp_header_csum(struct sock *sk, struct sk_buff *skb,
 		shinfo->gso_type = SKB_GSO_SCTP;
 		ttp_csum_offload(skb, th, skb->len, inet->inet_saddr,
 				 inet->inet_daddr, algo);
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTLARGESEGS);
 		return;
 	}
 	shinfo->gso_size = 0;
@@ -172,7 +173,9 @@ static int ttp_xmit(struct sock *sk, struct sk_buff *skb)
 	skb->protocol = htons(ETH_P_IP);
 	skb->priority = READ_ONCE(sk->sk_priority);
 	skb->mark = READ_ONCE(sk->sk_mark);
-	TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTSEGS);
+	/* Segments, as they will be on the wire: a large one counts them. */
+	TTP_ADD_STATS(sock_net(sk), TTP_MIB_OUTSEGS,
+		      skb_is_gso(skb) ? skb_shinfo(skb)->gso_segs : 1);
 	err = ip_queue_xmit(sk, skb, &inet_sk(sk)->cork.fl);
 	return net_xmit_eval(err);
 }

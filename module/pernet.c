@@ -24,6 +24,7 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_net_id);
 static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_INSEGS]		= "TtpInSegs",
 	[TTP_MIB_OUTSEGS]		= "TtpOutSegs",
+	[TTP_MIB_OUTLARGESEGS]		= "TtpOutLargeSegs",
 	[TTP_MIB_INHDRERRORS]		= "TtpInHdrErrors",
 	[TTP_MIB_INCSUMERRORS]		= "TtpInCsumErrors",
 	[TTP_MIB_INVERSIONERRORS]	= "TtpInVersionErrors",

@@ -406,3 +406,103 @@ void ttp_cleanup_rbuf(struct sock *sk)
 	    (now - right >= 2U * tsk->mss || now - right >= tsk->rcv_wnd))
 		ttp_send_ack(sk);
 }
+
+/* ---- buffer autotuning ---- */
+
+/**
+ * ttp_rcv_rtt_sample() - the round trip as the receiver sees it
+ * @sk: the connection, data at hand that echoes one of our timestamps
+ *
+ * The echo in a data segment names the ACK of ours that released it: from
+ * that ACK to this data is a round trip (TCP's tcp_rcv_rtt_measure_ts()).
+ * Smoothed by an eighth; a smaller sample is taken at once, since queues
+ * only ever make samples longer.
+ */
+void ttp_rcv_rtt_sample(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 us;
+
+	if (!ttp_ts_on(tsk) || !tsk->rx_tsecr)
+		return;
+	us = ttp_ts_rtt_us(ttp_ts_now(tsk), tsk->rx_tsecr,
+			   ttp_sysctl_rto_max_ms(sock_net(sk)));
+	if (!us)
+		return;
+	if (!tsk->rcv_rtt_us || us < tsk->rcv_rtt_us)
+		tsk->rcv_rtt_us = us;
+	else
+		tsk->rcv_rtt_us = tsk->rcv_rtt_us - tsk->rcv_rtt_us / 8 + us / 8;
+}
+
+/**
+ * ttp_rcv_space_adjust() - grow the receive buffer to what the peer sends
+ * @sk: the connection, after the application read
+ *
+ * Once a round trip (the receiver's, or the sender's estimate; 10 ms
+ * without either), the bytes read in it are compared with those of the
+ * last: if the application reads more, the sender is limited by our window,
+ * and the buffer grows to twice that, and more the faster it grew (TCP's
+ * tcp_rcv_space_adjust()), so that the window stays ahead of the sender's
+ * window through slow start.  Never beyond net.ttp.rcvbuf_max, and never
+ * once SO_RCVBUF fixed the size.
+ */
+void ttp_rcv_space_adjust(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 now = ttp_clock_us(), rtt, copied;
+	u64 want;
+
+	rtt = tsk->rcv_rtt_us ?: tsk->rtt.srtt_us ?: 10 * USEC_PER_MSEC;
+	if (!tsk->rcvq_us) {
+		tsk->rcvq_us = now;
+		tsk->rcvq_seq = tsk->copied_seq;
+		return;
+	}
+	if (now - tsk->rcvq_us < rtt)
+		return;
+	copied = tsk->copied_seq - tsk->rcvq_seq;
+	if (copied > tsk->rcvq_space) {
+		if (!(sk->sk_userlocks & SOCK_RCVBUF_LOCK)) {
+			want = 2ULL * copied + 16 * tsk->mss_agreed;
+			if (tsk->rcvq_space)
+				want += 2 * div_u64(want * (copied -
+						   tsk->rcvq_space),
+						   tsk->rcvq_space);
+			/* In memory, with the overhead the window leaves. */
+			want = div_u64(want << 8, tsk->rcv_ratio);
+			want = min_t(u64, want,
+				     ttp_sysctl_rcvbuf_max(sock_net(sk)));
+			if (want > (u64)READ_ONCE(sk->sk_rcvbuf))
+				WRITE_ONCE(sk->sk_rcvbuf, (int)want);
+		}
+		tsk->rcvq_space = copied;
+	}
+	tsk->rcvq_us = now;
+	tsk->rcvq_seq = tsk->copied_seq;
+}
+
+/**
+ * ttp_sndbuf_expand() - room in the send buffer for what the window sends
+ * @sk: the connection, after an ACK
+ *
+ * Data in flight stays queued until acknowledged, so the window can open
+ * only as far as the send buffer holds: let it hold twice the congestion
+ * window, in memory, and a little more for what the process writes
+ * meanwhile (TCP's tcp_sndbuf_expand()), up to net.ttp.sndbuf_max, unless
+ * SO_SNDBUF fixed the size.
+ */
+void ttp_sndbuf_expand(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u64 want;
+
+	if (sk->sk_userlocks & SOCK_SNDBUF_LOCK)
+		return;
+	/* A queued MSS of data costs its skb's share too. */
+	want = div_u64((u64)tsk->cc.cwnd * SKB_TRUESIZE(tsk->mss), tsk->mss);
+	want = 2 * want + 4 * SKB_TRUESIZE(tsk->mss);
+	want = min_t(u64, want, ttp_sysctl_sndbuf_max(sock_net(sk)));
+	if (want > (u64)READ_ONCE(sk->sk_sndbuf))
+		WRITE_ONCE(sk->sk_sndbuf, (int)want);
+}

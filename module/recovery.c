@@ -184,6 +184,7 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 		sk_stop_timer(sk, &tsk->rtx_timer);
 	else
 		sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
+	ttp_sndbuf_expand(sk);
 	sk->sk_write_space(sk);
 	return acked;
 }

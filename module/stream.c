@@ -284,8 +284,10 @@ int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 		sk_wait_data(sk, &timeo, last);
 	}
 out_copied:
-	if (!(flags & MSG_PEEK))
+	if (!(flags & MSG_PEEK)) {
+		ttp_rcv_space_adjust(sk);
 		ttp_cleanup_rbuf(sk);
+	}
 	release_sock(sk);
 	return copied;
 out:

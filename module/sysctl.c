@@ -17,6 +17,8 @@ static int ttp_mss_min = TTP_MIN_MSS;
 static int ttp_mss_max = 65535;
 static int ttp_backlog_max = 65535;
 static int ttp_delack_max = 500;	/* RFC 1122 4.2.3.2 */
+static int ttp_buf_min = SOCK_MIN_RCVBUF;
+static int ttp_buf_max = 1 << 30;	/* 1 GiB: what window scale 14 reaches */
 
 /**
  * ttp_sysctl_defaults() - the defaults of net.ttp.*
@@ -45,6 +47,8 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->challenge_ack_limit = 1000;
 	s->rst_limit = 1000;
 	s->gso = 1;
+	s->rcvbuf_max = 6 << 20;	/* as tcp_rmem[2] */
+	s->sndbuf_max = 4 << 20;	/* as tcp_wmem[2] */
 }
 
 /*
@@ -150,6 +154,24 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_ONE,
+	},
+	{
+		.procname	= "rcvbuf_max",
+		.data		= (void *)offsetof(struct ttp_sysctl, rcvbuf_max),
+		.maxlen		= sizeof_field(struct ttp_sysctl, rcvbuf_max),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ttp_buf_min,
+		.extra2		= &ttp_buf_max,
+	},
+	{
+		.procname	= "sndbuf_max",
+		.data		= (void *)offsetof(struct ttp_sysctl, sndbuf_max),
+		.maxlen		= sizeof_field(struct ttp_sysctl, sndbuf_max),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ttp_buf_min,
+		.extra2		= &ttp_buf_max,
 	},
 	{
 		.procname	= "default_mss",

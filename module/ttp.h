@@ -45,6 +45,7 @@ extern int ttp_ipproto;
 enum ttp_mib_field {
 	TTP_MIB_INSEGS,		/* TtpInSegs: segments handed to TTP by IP */
 	TTP_MIB_OUTSEGS,	/* TtpOutSegs: segments sent */
+	TTP_MIB_OUTLARGESEGS,	/* TtpOutLargeSegs: large segments sent */
 	TTP_MIB_INHDRERRORS,	/* TtpInHdrErrors: malformed headers */
 	TTP_MIB_INCSUMERRORS,	/* TtpInCsumErrors: bad checksums */
 	TTP_MIB_INVERSIONERRORS, /* TtpInVersionErrors: unknown version */
@@ -118,6 +119,8 @@ struct ttp_sysctl {
 	int	challenge_ack_limit;	/* challenge_ack_limit, per second */
 	int	rst_limit;		/* rst_limit: replies per second */
 	int	gso;			/* gso: large segments (offload.c) */
+	int	rcvbuf_max;		/* rcvbuf_max: autotuning's bound */
+	int	sndbuf_max;		/* sndbuf_max: autotuning's bound */
 };
 
 /*
@@ -182,6 +185,12 @@ struct ttp_sock {
 	u32	rcv_wnd;	/* window last advertised, bytes */
 	u32	copied_seq;	/* next byte the application will read */
 	u16	rcv_ratio;	/* payload / truesize of received skbs, x256 */
+
+	/* Receive buffer autotuning (receiver.c). */
+	u32	rcv_rtt_us;	/* round trip seen by the receiver, 0 = none */
+	u32	rcvq_space;	/* bytes read in the last measured round trip */
+	u32	rcvq_seq;	/* copied_seq when the measure began */
+	u32	rcvq_us;	/* ttp_clock_us() when it began */
 
 	/* Negotiated in the handshake. */
 	u16	mss;		/* largest payload we send: mss_agreed less
@@ -403,6 +412,16 @@ static inline int ttp_sysctl_gso(const struct net *net)
 	return READ_ONCE(ttp_pernet(net)->sysctl.gso);
 }
 
+static inline int ttp_sysctl_rcvbuf_max(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.rcvbuf_max);
+}
+
+static inline int ttp_sysctl_sndbuf_max(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.sndbuf_max);
+}
+
 /* The ephemeral port range: two reads, which a write may come between. */
 static inline void ttp_sysctl_ephemeral_ports(const struct net *net, int *lo,
 					      int *hi)
@@ -566,6 +585,9 @@ void ttp_ack_schedule(struct sock *sk, unsigned int segs);
 u32 ttp_select_window_peek(const struct sock *sk);
 u32 ttp_select_window(struct sock *sk);
 void ttp_cleanup_rbuf(struct sock *sk);
+void ttp_rcv_rtt_sample(struct sock *sk);
+void ttp_rcv_space_adjust(struct sock *sk);
+void ttp_sndbuf_expand(struct sock *sk);
 
 /* syncookie.c */
 bool ttp_syncookie_wanted(struct sock *sk, bool syn_queue_full);

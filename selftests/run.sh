@@ -42,6 +42,7 @@ ttp_conn.sh		900	1800
 ttp_wire.py		300	600
 ttp_hostile.sh		1800	2400
 ttp_reliable.sh		3600	1800
+ttp_gso.sh		900	1800
 ttp_lifecycle.sh	2400	2400
 ttp_ttpcat.sh		600	900
 ttp_ttpstat.sh		300	600
