@@ -16,6 +16,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 #include <net/sock.h>
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -311,6 +312,7 @@ int ttp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp)
 	__skb_queue_after(&sk->sk_write_queue, skb, n);
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_fragment);
 
 /**
  * ttp_trim_head() - drop acknowledged data from the front of a queued segment
@@ -360,6 +362,7 @@ int ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	TTP_SKB_CB(skb)->seq += len;
 	return 0;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_trim_head);
 
 /* Queue a segment that carries only a flag (SYN or FIN) and send it. */
 static int ttp_queue_flag(struct sock *sk, u8 flag, gfp_t gfp)
