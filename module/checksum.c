@@ -24,10 +24,10 @@
  * - On receipt, a segment that never left this machine with its checksum
  *   unfinished (CHECKSUM_PARTIAL: loopback, veth) is taken as intact, as
  *   TCP takes it; every other one is verified in full.  Not even
- *   CHECKSUM_UNNECESSARY is trusted: no device verifies TTP's checksum,
- *   and the stack marks packets so that never crossed a wire whatever
- *   happened to them on the way (dev_loopback_xmit(), a bridge, netem's
- *   corruption), so it vouches for nothing TTP can use.
+ *   CHECKSUM_UNNECESSARY is trusted: no device knows TTP's checksum, so a
+ *   device that sets it on a TTP packet verified something else, and the
+ *   stack sets it on packets it loops back unlooked at
+ *   (dev_loopback_xmit()).
  */
 #include <linux/crc32c.h>
 #include <linux/skbuff.h>
