@@ -15,7 +15,9 @@
 #                      on each kernel lane (scripts/check)
 #   make demo          build, boot a VM, load TTP and show it working
 #   make bench         ttpperf in a VM: TTP beside TCP over veth, loopback
-#                      and a lossy veth, one table (scripts/bench)
+#                      and a lossy veth, one table of medians over
+#                      BENCH_REPEAT rounds (3); BENCH_JSON=FILE also writes
+#                      it as JSON (scripts/bench)
 #   make bench-netem   32 MiB over TTP and over TCP under each netem profile
 #                      of the reliable-transfer tests, one table
 #                      (scripts/bench-netem)
@@ -78,7 +80,8 @@ demo:
 	@scripts/demo
 
 bench:
-	@scripts/bench
+	@scripts/bench $(if $(BENCH_REPEAT),--repeat "$(BENCH_REPEAT)") \
+		$(if $(BENCH_JSON),--json "$(BENCH_JSON)")
 
 bench-netem:
 	@scripts/bench-netem
