@@ -269,6 +269,21 @@ unsigned int ttp_size_goal(struct sock *sk)
 	return max(segs, 1U) * mss;
 }
 
+/*
+ * Part a queued segment from the clones that share its header and list of
+ * fragments, at the truesize the socket was charged for it (a new head may
+ * be allocated larger; the charge must come back as it went).
+ */
+static int ttp_unclone(struct sk_buff *skb, gfp_t gfp)
+{
+	unsigned int truesize = skb->truesize;
+
+	if (skb_unclone(skb, gfp))
+		return -ENOMEM;
+	skb->truesize = truesize;
+	return 0;
+}
+
 /**
  * ttp_fragment() - cut a queued data segment in two
  * @sk: the connection
@@ -292,7 +307,7 @@ int ttp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp)
 	if (!len || len >= skb->len || (cb->flags & TTPF_SYN))
 		return -EINVAL;
 	/* A clone on its way shares the fragments' list: take our own. */
-	if (skb_unclone(skb, gfp))
+	if (ttp_unclone(skb, gfp))
 		return -ENOMEM;
 	n = alloc_skb(TTP_MAX_HEADER + head, gfp);
 	if (!n)
@@ -331,7 +346,7 @@ int ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len)
 	struct skb_shared_info *shinfo;
 	unsigned int linear, eat, i, k = 0;
 
-	if (skb_unclone(skb, GFP_ATOMIC))
+	if (ttp_unclone(skb, GFP_ATOMIC))
 		return -ENOMEM;
 	linear = min_t(unsigned int, len, skb_headlen(skb));
 	__skb_pull(skb, linear);

@@ -141,13 +141,21 @@ profile() {
 
 t_clean_upload() {
 	xfer $BYTES 0
-	# Delayed ACKs: the receiver acknowledged every second segment.
 	local segs acks
 	segs=$(moved $C TtpOutSegs)
 	acks=$(moved $S TtpOutSegs)
 	echo "  $segs segments sent, $acks acknowledgments"
-	[ "$acks" -lt $((segs * 3 / 4)) ] || fail "an ACK for nearly every segment"
-	expect_moved $S TtpDelayedAcks
+	if [ "$GSO" = 1 ]; then
+		# One ACK for each large segment (and window updates), as TCP
+		# acknowledges what GRO merged: large segments hold 40 or so.
+		[ "$acks" -lt $((segs / 8)) ] ||
+			fail "more than one ACK for every 8 segments"
+	else
+		# Delayed ACKs: the receiver acknowledged every second segment.
+		[ "$acks" -lt $((segs * 3 / 4)) ] ||
+			fail "an ACK for nearly every segment"
+		expect_moved $S TtpDelayedAcks
+	fi
 }
 
 t_clean_download() {
@@ -320,7 +328,9 @@ run() {
 # it off, every segment is cut to the MSS when written, so netem's
 # impairments hit 40 times as many packets for the same bytes: half the
 # volume hits thousands still.
+GSO=1
 gso() {
+	GSO=$1
 	ip netns exec $S sysctl -qw net.ttp.gso=$1
 	ip netns exec $C sysctl -qw net.ttp.gso=$1
 	BYTES=$((MIB << 20))
