@@ -2,17 +2,18 @@
 /*
  * ttp_bulk: bulk transfers for the reliable-transfer selftests.
  *
- *   ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW]
- *                   [-P MS]
+ *   ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF]
+ *                   [-S SNDBUF] [-w SLOW] [-P MS]
  *   ttp_bulk client [-T] -a ADDR -p PORT [-n CONNS] [-u BYTES] [-d BYTES]
- *                   [-R RCVBUF] [-w SLOW] [-P MS] [-G]
+ *                   [-R RCVBUF] [-S SNDBUF] [-w SLOW] [-P MS] [-G]
  *
  * Each client connection sends a header (its number, the bytes it will
  * upload, the bytes it wants downloaded), then uploads and downloads at
  * the same time, one thread each way.  Every byte is pseudo-random, from
  * a stream that depends on the connection and the direction, and the
  * receiving side compares each one with what it must be.  -R sets
- * SO_RCVBUF of the sockets; -w SLOW reads the first SLOW bytes of each
+ * SO_RCVBUF of the sockets, -S their SO_SNDBUF (either fixes the size:
+ * no autotuning); -w SLOW reads the first SLOW bytes of each
  * stream 1 KiB every 10 ms (a slow reader), the rest at full speed;
  * -P MS waits MS milliseconds before reading anything (a stopped reader).
  * -G makes the client, once connected, wait for a byte (or the end) of its
@@ -83,6 +84,7 @@ static double now(void)
 static int slow_bytes;
 static int pause_ms;
 static int rcvbuf;
+static int sndbuf;
 static int use_tcp;
 
 /* A stream socket of TTP, or of TCP with -T, and its address. */
@@ -271,6 +273,11 @@ static int set_rcvbuf(int fd)
 		perror("ttp_bulk: SO_RCVBUF");
 		return -1;
 	}
+	if (sndbuf && setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sndbuf,
+				 sizeof(sndbuf))) {
+		perror("ttp_bulk: SO_SNDBUF");
+		return -1;
+	}
 	return 0;
 }
 
@@ -434,9 +441,10 @@ static int client(const char *addr, int port, int conns, uint64_t up,
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-w SLOW] [-P MS]\n"
+		"usage: ttp_bulk server [-T] -p PORT [-b ADDR] [-c CONNS] [-R RCVBUF] [-S SNDBUF]\n"
+		"                       [-w SLOW] [-P MS]\n"
 		"       ttp_bulk client [-T] -a ADDR -p PORT [-n CONNS] [-u BYTES] [-d BYTES]\n"
-		"                       [-R RCVBUF] [-w SLOW] [-P MS] [-G]\n");
+		"                       [-R RCVBUF] [-S SNDBUF] [-w SLOW] [-P MS] [-G]\n");
 	return 2;
 }
 
@@ -459,7 +467,7 @@ int main(int argc, char **argv)
 		conns = 0;
 	argv++;
 	argc--;
-	while ((opt = getopt(argc, argv, "GTa:b:p:c:n:u:d:R:w:P:")) != -1) {
+	while ((opt = getopt(argc, argv, "GTa:b:p:c:n:u:d:R:S:w:P:")) != -1) {
 		switch (opt) {
 		case 'G':
 			go_wait = 1;
@@ -495,6 +503,11 @@ int main(int argc, char **argv)
 		case 'R':
 			rcvbuf = strtol(optarg, &end, 10);
 			if (*end || rcvbuf < 0)
+				return usage();
+			break;
+		case 'S':
+			sndbuf = strtol(optarg, &end, 10);
+			if (*end || sndbuf < 0)
 				return usage();
 			break;
 		case 'w':
