@@ -35,19 +35,22 @@ static u32 ttp_seg_len(const struct sk_buff *skb)
 	return TTP_SKB_CB(skb)->end_seq - TTP_SKB_CB(skb)->seq;
 }
 
+/* Take @len bytes of a segment marked @sacked out of the counters. */
+static void ttp_uncount(struct ttp_sock *tsk, u8 sacked, u32 len)
+{
+	if (sacked & TTP_SACKED)
+		tsk->sacked_out -= len;
+	if (sacked & TTP_LOST)
+		tsk->lost_out -= len;
+	if (sacked & TTP_RETRANS)
+		tsk->retrans_out -= len;
+}
+
 /* Leave the counters as if @skb had never been marked. */
 static void ttp_unmark(struct ttp_sock *tsk, struct sk_buff *skb)
 {
-	struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
-	u32 len = ttp_seg_len(skb);
-
-	if (cb->sacked & TTP_SACKED)
-		tsk->sacked_out -= len;
-	if (cb->sacked & TTP_LOST)
-		tsk->lost_out -= len;
-	if (cb->sacked & TTP_RETRANS)
-		tsk->retrans_out -= len;
-	cb->sacked = 0;
+	ttp_uncount(tsk, TTP_SKB_CB(skb)->sacked, ttp_seg_len(skb));
+	TTP_SKB_CB(skb)->sacked = 0;
 }
 
 static void ttp_mark_lost(struct ttp_sock *tsk, struct sk_buff *skb)
@@ -105,12 +108,7 @@ static void ttp_ack_partial(struct sock *sk, u32 ack)
 	if (!ttp_seq_after(ack, cb->seq) || (cb->flags & TTPF_SYN) ||
 	    n >= skb->len || ttp_trim_head(sk, skb, n))
 		return;
-	if (cb->sacked & TTP_SACKED)
-		tsk->sacked_out -= n;
-	if (cb->sacked & TTP_LOST)
-		tsk->lost_out -= n;
-	if (cb->sacked & TTP_RETRANS)
-		tsk->retrans_out -= n;
+	ttp_uncount(tsk, cb->sacked, n);
 	tsk->bytes_acked += n;
 }
 
