@@ -15,11 +15,12 @@
  * Whatever is dropped is counted in /proc/net/ttp_stats.
  */
 #include <linux/skbuff.h>
-#include <net/icmp.h>
 #include <net/ip.h>
 #include <net/protocol.h>
 #include <net/sock.h>
 #include <net/xfrm.h>
+
+#include <kunit/visibility.h>
 
 #include "ttp.h"
 
@@ -333,8 +334,12 @@ static enum ttp_step ttp_rcv_step_seq(struct sock *sk, struct sk_buff *skb,
 			ttp_send_ack(sk);
 		return TTP_STEP_DONE;
 	}
-	if (ttp_seq_acceptable(tsk, s->seq, s->len + !!(s->flags & TTPF_FIN)))
+	if (ttp_seq_acceptable(tsk, s->seq, s->len + !!(s->flags & TTPF_FIN))) {
+		/* The peer is there: keepalive starts counting again. */
+		WRITE_ONCE(tsk->rcv_tstamp, jiffies);
+		tsk->ka_probes = 0;
 		return TTP_STEP_NEXT;
+	}
 	/*
 	 * A closed window still takes the ACK and window of a segment that
 	 * starts where we are (RFC 793): only its data goes.
@@ -407,10 +412,26 @@ static enum ttp_step ttp_rcv_handshake_ack(struct sock *sk, struct sk_buff *skb,
 	return TTP_STEP_NEXT;
 }
 
-/* 4b. The peer's window, from the newest segment (RFC 793 SND.WL1/WL2). */
-static void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win)
+/**
+ * ttp_rcv_window() - step 4b: the peer's window, from the newest segment
+ * @sk: the connection
+ * @seq: the segment's sequence number
+ * @ack: its acknowledgment number
+ * @win: its window, scaled
+ *
+ * RFC 793 SND.WL1/WL2 say whether the segment is newer than the last one
+ * that set the window.  A window that opens ends the persist timer and
+ * its backoff, as TCP's icsk_backoff ends when the window takes the head
+ * of the queue: the timer's next expiry was the next probe's, doubled by
+ * every probe up to rto_max, and the data that now goes must be timed by
+ * the round trip (ttp_push() starts the timer again).  Otherwise a segment
+ * lost just after a long wait behind a closed window waited as long as
+ * the next probe would have, up to two minutes.
+ */
+void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
+	bool persist = ttp_window_closed(sk);
 
 	if (ttp_seq_before(tsk->snd_wl1, seq) ||
 	    (tsk->snd_wl1 == seq && !ttp_seq_before(ack, tsk->snd_wl2))) {
@@ -424,7 +445,12 @@ static void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win)
 		if (tsk->snd_una == tsk->snd_nxt)
 			tsk->rtx_start = 0;
 	}
+	if (persist && !ttp_window_closed(sk)) {
+		ttp_reset_rto(sk);
+		sk_stop_timer(sk, &tsk->rtx_timer);
+	}
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_rcv_window);
 
 /* 4c. Our FIN is acknowledged when everything queued is. */
 static enum ttp_step ttp_rcv_fin_acked(struct sock *sk)
@@ -481,8 +507,11 @@ static enum ttp_step ttp_rcv_step_ack(struct sock *sk, struct sk_buff *skb,
 		    skb_transport_header(skb) + TTP_HDR_LEN, &cb->opts);
 	ttp_rcv_window(sk, s->seq, cb->ack_seq, win);
 	/* The ACK or the window may let more data go. */
-	if (tsk->send_head || tsk->lost_out > tsk->retrans_out)
+	if (tsk->send_head || tsk->lost_out > tsk->retrans_out) {
 		ttp_push(sk);
+		/* What went may leave less than TTP_NOTSENT_LOWAT unsent. */
+		sk->sk_write_space(sk);
+	}
 	return ttp_rcv_fin_acked(sk);
 }
 
@@ -756,21 +785,5 @@ int ttp_v4_rcv(struct sk_buff *skb)
 drop:
 	TTP_INC_STATS(net, drop);
 	kfree_skb(skb);
-	return 0;
-}
-
-/**
- * ttp_v4_err() - an ICMP error arrived for a TTP segment
- * @skb: the ICMP message
- * @info: the parameter of the error (such as the next-hop MTU); unused
- *
- * The IP protocol's error handler.  The error is counted
- * (TtpInIcmpErrors) and otherwise ignored: no socket learns of it.
- *
- * Return: 0.
- */
-int ttp_v4_err(struct sk_buff *skb, u32 info)
-{
-	TTP_INC_STATS(dev_net(skb->dev), TTP_MIB_INICMPERRORS);
 	return 0;
 }

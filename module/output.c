@@ -715,6 +715,21 @@ bool ttp_window_closed(const struct sock *sk)
 	return tsk->send_head && tsk->snd_una == tsk->snd_nxt &&
 	       tsk->send_head->len && !tsk->snd_wnd;
 }
+EXPORT_SYMBOL_IF_KUNIT(ttp_window_closed);
+
+/* One byte of garbage at snd_una - 1, which the peer already has. */
+static void ttp_send_old_byte(struct sock *sk)
+{
+	struct sk_buff *skb = alloc_skb(TTP_MAX_HEADER + 1, GFP_ATOMIC);
+
+	if (!skb)
+		return;
+	skb_reserve(skb, TTP_MAX_HEADER);
+	skb_put_zero(skb, 1);
+	skb_set_owner_w(skb, sk);
+	ttp_build_header(sk, skb, ttp_sk(sk)->snd_una - 1, TTPF_ACK);
+	ttp_xmit(sk, skb);
+}
 
 /**
  * ttp_send_window_probe() - send a zero-window probe (RFC 1122 4.2.2.17)
@@ -727,17 +742,23 @@ bool ttp_window_closed(const struct sock *sk)
  */
 void ttp_send_window_probe(struct sock *sk)
 {
-	struct ttp_sock *tsk = ttp_sk(sk);
-	struct sk_buff *skb = alloc_skb(TTP_MAX_HEADER + 1, GFP_ATOMIC);
-
-	if (!skb)
-		return;
-	skb_reserve(skb, TTP_MAX_HEADER);
-	skb_put_zero(skb, 1);
-	skb_set_owner_w(skb, sk);
-	ttp_build_header(sk, skb, tsk->snd_una - 1, TTPF_ACK);
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_ZWPROBES);
-	ttp_xmit(sk, skb);
+	ttp_send_old_byte(sk);
+}
+
+/**
+ * ttp_send_keepalive_probe() - ask a silent peer whether it is there
+ * @sk: the connection, with nothing in flight
+ *
+ * The segment of a zero-window probe, one byte the peer already has: it
+ * answers with an ACK (as it answers any old duplicate with data), and
+ * takes nothing for data (RFC 1122 4.2.3.6 allows the byte; a bare ACK
+ * would get no answer, input.c).
+ */
+void ttp_send_keepalive_probe(struct sock *sk)
+{
+	TTP_INC_STATS(sock_net(sk), TTP_MIB_KEEPALIVEPROBES);
+	ttp_send_old_byte(sk);
 }
 
 /**

@@ -58,6 +58,10 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_CHALLENGEACKSSKIPPED]	= "TtpChallengeAcksSkipped",
 	[TTP_MIB_OUTRSTSSKIPPED]	= "TtpOutRstsSkipped",
 	[TTP_MIB_PAWSDROPS]		= "TtpPAWSDrops",
+	[TTP_MIB_ICMPOUTOFWINDOW]	= "TtpInIcmpOutOfWindow",
+	[TTP_MIB_PMTUREDUCED]		= "TtpPmtuReductions",
+	[TTP_MIB_KEEPALIVEPROBES]	= "TtpKeepAliveProbes",
+	[TTP_MIB_KEEPALIVETIMEOUTS]	= "TtpKeepAliveTimeouts",
 };
 
 static int ttp_stats_show(struct seq_file *seq, void *v)

@@ -50,7 +50,9 @@ static void ttp_proc_sock(struct seq_file *seq, struct sock *sk, int n)
 		tr = una == nxt ? 4 : 1;
 		when = READ_ONCE(tsk->rtx_timer.expires);
 	} else if (timer_pending(&tsk->misc_timer)) {
-		tr = 3;
+		/* TIME_WAIT and FIN_WAIT2's end, else keepalive (as TCP's). */
+		tr = (state == TTP_TIME_WAIT ||
+		      (state == TTP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))) ? 3 : 2;
 		when = READ_ONCE(tsk->misc_timer.expires);
 	}
 	seq_printf(seq, "%4d: %08X:%04X %08X:%04X %02X %08X:%08X %02X:%08lX %08X %5u %8d %lu",

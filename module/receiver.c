@@ -344,9 +344,10 @@ void ttp_ack_schedule(struct sock *sk, unsigned int segs)
  * @sk: the connection
  *
  * The free receive buffer, less what skb overhead will take of it
- * (rcv_ratio, measured on what arrives, as TCP's scaling_ratio is), never
- * moving the right edge to the left of one already advertised (RFC 793: no
- * shrinking), and a multiple of the scale unit.
+ * (rcv_ratio, measured on what arrives, as TCP's scaling_ratio is), at
+ * most TTP_WINDOW_CLAMP, never moving the right edge to the left of one
+ * already advertised (RFC 793: no shrinking), and a multiple of the scale
+ * unit (rounded up: a clamp may be passed by less than one unit).
  * Return: the window in bytes.
  */
 u32 ttp_select_window_peek(const struct sock *sk)
@@ -356,6 +357,10 @@ u32 ttp_select_window_peek(const struct sock *sk)
 	u32 win = free > 0 ? ((u64)free * tsk->rcv_ratio) >> 8 : 0;
 	u32 edge = tsk->rcv_wup + tsk->rcv_wnd;
 	u32 max = (u32)U16_MAX << tsk->rcv_wscale;
+	u32 clamp = READ_ONCE(tsk->window_clamp);
+
+	if (clamp)
+		win = min(win, clamp);	/* TTP_WINDOW_CLAMP */
 
 	if (ttp_seq_after(edge, tsk->rcv_nxt + win))
 		win = edge - tsk->rcv_nxt;

@@ -88,6 +88,23 @@ void ttp_update_rto(struct sock *sk)
 	tsk->rto = usecs_to_jiffies(us);
 }
 
+/**
+ * ttp_reset_rto() - end any backoff of the RTO
+ * @sk: the connection
+ *
+ * The RTO from the round-trip estimate, or net.ttp.rto_initial_ms
+ * without one (RFC 6298 2.1).
+ */
+void ttp_reset_rto(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (tsk->rtt.srtt_us)
+		ttp_update_rto(sk);
+	else
+		tsk->rto = msecs_to_jiffies(ttp_sysctl_rto_initial_ms(sock_net(sk)));
+}
+
 /*
  * The oldest segment is acknowledged in part, as happens when a large one
  * was cut into segments on its way: free what is acknowledged of it (what
@@ -164,6 +181,8 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	}
 	ttp_ack_partial(sk, ack);
 	tsk->snd_una = ack;
+	/* Something got through: forget what ICMP said (icmp.c). */
+	WRITE_ONCE(sk->sk_err_soft, 0);
 	tsk->dupacks = 0;
 	tsk->retries = 0;
 	tsk->rtx_start = 0;
@@ -395,6 +414,60 @@ void ttp_enter_loss(struct sock *sk)
 {
 	ttp_loss_state(sk);
 	ttp_retransmit_lost(sk, true);
+}
+
+/**
+ * ttp_mtu_loss_state() - ttp_mtu_lost() short of sending
+ * @sk: the connection, whose MSS path MTU discovery just lowered
+ *
+ * Takes the segments in flight longer than the MSS for lost (a
+ * retransmission too; not what was SACKed), and an open connection to
+ * TTP_CA_LOSS until snd_una reaches snd_nxt, with its window as it is.
+ *
+ * Return: true if a segment was taken for lost.
+ */
+bool ttp_mtu_loss_state(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct sk_buff *skb;
+	bool lost = false;
+
+	skb_queue_walk(&sk->sk_write_queue, skb) {
+		struct ttp_skb_cb *cb = TTP_SKB_CB(skb);
+
+		if (skb == tsk->send_head)
+			break;
+		if (ttp_seg_len(skb) <= tsk->mss || (cb->sacked & TTP_SACKED))
+			continue;
+		if (cb->sacked & TTP_RETRANS) {
+			cb->sacked &= ~TTP_RETRANS;
+			tsk->retrans_out -= ttp_seg_len(skb);
+		}
+		ttp_mark_lost(tsk, skb);
+		lost = true;
+	}
+	if (lost && (tsk->ca_state == TTP_CA_OPEN ||
+		     tsk->ca_state == TTP_CA_DISORDER)) {
+		tsk->recover = tsk->snd_nxt;
+		tsk->ca_state = TTP_CA_LOSS;
+	}
+	return lost;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_mtu_loss_state);
+
+/**
+ * ttp_mtu_lost() - the MSS went down: what no longer fits is lost
+ * @sk: the connection, whose MSS path MTU discovery just lowered
+ *
+ * A router dropped every segment in flight longer than the new MSS: they
+ * are taken for lost (ttp_mtu_loss_state()) and sent again, cut to the new
+ * MSS, the first at once, the rest as the ACKs come.  This is no sign of
+ * congestion: the window stays (RFC 1191; TCP's tcp_simple_retransmit()).
+ */
+void ttp_mtu_lost(struct sock *sk)
+{
+	if (ttp_mtu_loss_state(sk))
+		ttp_retransmit_lost(sk, true);
 }
 
 /**

@@ -3,7 +3,8 @@
  * KUnit tests of loss recovery (recovery.c): which segments SACK blocks
  * mark and which are then lost (RFC 6675 IsLost()), a retransmission lost
  * again (RFC 8985 RACK), NewReno's duplicate and partial ACKs (RFC 6582),
- * the end of recovery, the timeout's scoreboard, and the cumulative ACK.
+ * the end of recovery, the timeout's scoreboard, the cumulative ACK, and
+ * the end of the persist timer's backoff when the peer's window opens.
  *
  * Nothing here sends: ttp_ack_state() and ttp_loss_state() are
  * ttp_ack_rcv() and ttp_enter_loss() short of the retransmission, and say
@@ -536,6 +537,63 @@ static void timeout_takes_all_but_the_sacked_for_lost(struct kunit *test)
 }
 
 /*
+ * Path MTU discovery lowered the MSS to 600: what is in flight and longer
+ * was dropped by a router and is lost, a retransmission too; what was
+ * SACKed, what fits and what is not sent yet are not; the window stays,
+ * and the state is LOSS until snd_nxt.
+ * Catches: short segments taken for lost (s3 marked); SACKed ones (s1
+ * lost, lost_out 3000); TTP_RETRANS not cleared (retrans_out 1000); the
+ * walk not stopped at send_head (unsent lost); cwnd or ssthresh cut; the
+ * state not LOSS or recover not snd_nxt.
+ */
+static void mtu_loss_takes_only_what_no_longer_fits(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test, true, ISS);
+	struct sk_buff *s[4], *unsent;
+
+	s[0] = send_seg(test, tsk, MSS, ttp_clock_us());
+	s[1] = send_seg(test, tsk, MSS, ttp_clock_us());
+	s[2] = send_seg(test, tsk, MSS, ttp_clock_us());
+	s[3] = send_seg(test, tsk, 500, ttp_clock_us());
+	unsent = queue_unsent(test, tsk, MSS);
+	/* One segment SACKed: not yet a loss, DISORDER. */
+	KUNIT_ASSERT_FALSE(test, sack(test, tsk, seq_of(s[1]), end_of(s[1])));
+	KUNIT_ASSERT_EQ(test, tsk->ca_state, (u8)TTP_CA_DISORDER);
+	/* s2: taken for lost before, and sent again since. */
+	TTP_SKB_CB(s[2])->sacked = TTP_LOST;
+	tsk->lost_out += MSS;
+	resend(test, tsk, s[2], ttp_clock_us());
+
+	tsk->mss = 600;
+	KUNIT_EXPECT_TRUE(test, ttp_mtu_loss_state(&tsk->inet.sk));
+	KUNIT_EXPECT_EQ(test, marks(s[0]), TTP_LOST);
+	KUNIT_EXPECT_EQ(test, marks(s[1]), TTP_SACKED);
+	KUNIT_EXPECT_EQ(test, marks(s[2]), TTP_LOST);
+	KUNIT_EXPECT_EQ(test, marks(s[3]), 0);
+	KUNIT_EXPECT_EQ(test, marks(unsent), 0);
+	KUNIT_EXPECT_EQ(test, tsk->lost_out, 2 * MSS);
+	KUNIT_EXPECT_EQ(test, tsk->retrans_out, 0U);
+	KUNIT_EXPECT_EQ(test, tsk->cc.cwnd, 10 * MSS);
+	KUNIT_EXPECT_EQ(test, tsk->cc.ssthresh, U32_MAX);
+	KUNIT_EXPECT_EQ(test, tsk->ca_state, (u8)TTP_CA_LOSS);
+	KUNIT_EXPECT_EQ(test, tsk->recover, tsk->snd_nxt);
+}
+
+/* Nothing in flight is longer than the new MSS: nothing changes. */
+static void mtu_loss_with_all_fitting_changes_nothing(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test, true, ISS);
+	struct sk_buff *s[2];
+
+	send_segs(test, tsk, s, 2, ttp_clock_us());
+	tsk->mss = MSS;
+	KUNIT_EXPECT_FALSE(test, ttp_mtu_loss_state(&tsk->inet.sk));
+	KUNIT_EXPECT_EQ(test, marks(s[0]), 0);
+	KUNIT_EXPECT_EQ(test, tsk->lost_out, 0U);
+	KUNIT_EXPECT_EQ(test, tsk->ca_state, (u8)TTP_CA_OPEN);
+}
+
+/*
  * In LOSS, an ACK of new data grows cwnd by slow start whether or not the
  * window limited the sender; a retransmission overtaken by a later one is
  * lost again (RACK); the ACK of recover ends LOSS.
@@ -646,6 +704,60 @@ static void open_window_grows_only_when_it_limited(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tsk->ca_state, (u8)TTP_CA_OPEN);
 }
 
+/*
+ * A sender behind a zero window: nothing in flight, @len bytes waiting,
+ * the persist timer pending at an RTO that the probes doubled to 120 s.
+ */
+static struct ttp_sock *persisting(struct kunit *test)
+{
+	struct ttp_sock *tsk = test_sock(test, true, ISS);
+	struct sock *sk = &tsk->inet.sk;
+	struct sk_buff *skb = alloc_skb(MSS, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	skb_put(skb, MSS);
+	TTP_SKB_CB(skb)->seq = ISS;
+	TTP_SKB_CB(skb)->end_seq = ISS + MSS;
+	__skb_queue_tail(&sk->sk_write_queue, skb);
+	tsk->send_head = skb;
+	tsk->write_seq = ISS + MSS;
+	tsk->snd_wnd = 0;
+	tsk->snd_wl1 = 5000;
+	tsk->snd_wl2 = ISS;
+	tsk->rtt.srtt_us = 10000;
+	tsk->rtt.rttvar_us = 5000;
+	tsk->rto = 120 * HZ;
+	tsk->probes = 3;
+	sk_reset_timer(sk, &tsk->rtx_timer, jiffies + tsk->rto);
+	KUNIT_ASSERT_TRUE(test, ttp_window_closed(sk));
+	return tsk;
+}
+
+/* Mutation: the backoff kept when the window opens. */
+static void window_reopening_ends_the_probes_backoff(struct kunit *test)
+{
+	struct ttp_sock *tsk = persisting(test);
+
+	ttp_rcv_window(&tsk->inet.sk, 5001, ISS, 65535);
+	KUNIT_EXPECT_EQ(test, tsk->snd_wnd, 65535U);
+	KUNIT_EXPECT_EQ(test, tsk->probes, 0U);
+	/* From the estimate: within rto_min (200 ms) and a jiffy. */
+	KUNIT_EXPECT_LE(test, tsk->rto, msecs_to_jiffies(200) + 1);
+	/* ttp_push() starts it again, for the data it sends. */
+	KUNIT_EXPECT_FALSE(test, timer_pending(&tsk->rtx_timer));
+}
+
+/* Mutation: the backoff ended by any answer to a probe. */
+static void window_still_closed_keeps_the_probes_backoff(struct kunit *test)
+{
+	struct ttp_sock *tsk = persisting(test);
+
+	ttp_rcv_window(&tsk->inet.sk, 5001, ISS, 0);
+	KUNIT_EXPECT_EQ(test, tsk->probes, 0U);
+	KUNIT_EXPECT_EQ(test, tsk->rto, 120UL * HZ);
+	KUNIT_EXPECT_TRUE(test, timer_pending(&tsk->rtx_timer));
+}
+
 static struct kunit_case ttp_recovery_cases[] = {
 	KUNIT_CASE(sack_marks_whole_segments_within_the_flight),
 	KUNIT_CASE(sack_loss_needs_more_than_two_mss_sacked_above),
@@ -658,10 +770,14 @@ static struct kunit_case ttp_recovery_cases[] = {
 	KUNIT_CASE(reno_partial_ack_resends_the_next_hole),
 	KUNIT_CASE(reno_full_ack_ends_recovery),
 	KUNIT_CASE(timeout_takes_all_but_the_sacked_for_lost),
+	KUNIT_CASE(mtu_loss_takes_only_what_no_longer_fits),
+	KUNIT_CASE(mtu_loss_with_all_fitting_changes_nothing),
 	KUNIT_CASE(loss_state_slow_starts_and_ends_at_recover),
 	KUNIT_CASE(ack_frees_whole_segments_and_times_them),
 	KUNIT_CASE(ack_covering_a_retransmission_gives_no_sample),
 	KUNIT_CASE(open_window_grows_only_when_it_limited),
+	KUNIT_CASE(window_reopening_ends_the_probes_backoff),
+	KUNIT_CASE(window_still_closed_keeps_the_probes_backoff),
 	{}
 };
 

@@ -112,14 +112,15 @@ void ttp_abort(struct sock *sk, enum ttp_event ev, int err)
 
 /*
  * Acknowledged data left the write queue: wake writers once a third of the
- * send buffer is free (sk_stream_is_writeable()), not for every ACK.
+ * send buffer is free, and less than half of TTP_NOTSENT_LOWAT waits
+ * unsent (__sk_stream_is_writeable(), waking as TCP's), not for every ACK.
  */
 static void ttp_write_space(struct sock *sk)
 {
 	struct socket *sock = sk->sk_socket;
 	struct socket_wq *wq;
 
-	if (!sock || !sk_stream_is_writeable(sk))
+	if (!sock || !__sk_stream_is_writeable(sk, 1))
 		return;
 	clear_bit(SOCK_NOSPACE, &sock->flags);
 	rcu_read_lock();
@@ -202,6 +203,8 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 		sock_set_flag(sk, SOCK_LINGER);
 		sk->sk_lingertime = parent->sk_lingertime;
 	}
+	if (sock_flag(parent, SOCK_KEEPOPEN))
+		sock_set_flag(sk, SOCK_KEEPOPEN);
 	ttp_init_sock_state(sk);
 
 	tsk = ttp_sk(sk);
@@ -212,6 +215,11 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 	tsk->ts_offer = ptsk->ts_offer;
 	tsk->user_timeout = ptsk->user_timeout;
 	tsk->syn_retries = ptsk->syn_retries;
+	tsk->keepidle_ms = ptsk->keepidle_ms;
+	tsk->keepintvl_ms = ptsk->keepintvl_ms;
+	tsk->keepcnt = ptsk->keepcnt;
+	tsk->window_clamp = ptsk->window_clamp;
+	tsk->notsent_lowat = ptsk->notsent_lowat;
 	/* No process holds it until accept(): an orphan until then. */
 	sock_set_flag(sk, SOCK_DEAD);
 	return sk;
@@ -601,6 +609,9 @@ struct proto ttp_prot = {
 	.owner		= THIS_MODULE,
 	.obj_size	= sizeof(struct ttp_sock),
 	.backlog_rcv	= ttp_backlog_rcv,
+	.release_cb	= ttp_release_cb,
+	.keepalive	= ttp_set_keepalive,
+	.stream_memory_free = ttp_stream_memory_free,
 };
 
 static const struct proto_ops ttp_stream_ops = {

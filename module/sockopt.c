@@ -62,8 +62,9 @@ int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
  * ttp_setsockopt() - setsockopt() at level SOL_TTP
  * @sock: the socket
  * @level: SOL_TTP, else -ENOPROTOOPT
- * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT or
- *	TTP_SYNCNT (Documentation/ttp-uapi.rst)
+ * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
+ *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
+ *	TTP_WINDOW_CLAMP or TTP_NOTSENT_LOWAT (Documentation/ttp-uapi.rst)
  * @optval: an int
  * @optlen: at least sizeof(int)
  *
@@ -121,11 +122,62 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 		else
 			tsk->syn_retries = val;
 		break;
+	case TTP_KEEPIDLE:
+		if (val < 1 || val > TTP_KEEPALIVE_MAX_S) {
+			err = -EINVAL;
+			break;
+		}
+		tsk->keepidle_ms = val * MSEC_PER_SEC;
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			ttp_keepalive_reset(sk, true);
+		break;
+	case TTP_KEEPINTVL:
+		if (val < 1 || val > TTP_KEEPALIVE_MAX_S)
+			err = -EINVAL;
+		else
+			tsk->keepintvl_ms = val * MSEC_PER_SEC;
+		break;
+	case TTP_KEEPCNT:
+		if (val < 1 || val > 127)
+			err = -EINVAL;
+		else
+			tsk->keepcnt = val;
+		break;
+	case TTP_WINDOW_CLAMP:
+		/* As TCP: no less than half the smallest buffer, and taken
+		 * off (0) only before a connection.
+		 */
+		if (val < 0 || (!val && sk->sk_state != TTP_CLOSED))
+			err = -EINVAL;
+		else
+			WRITE_ONCE(tsk->window_clamp,
+				   val ? max_t(int, val, SOCK_MIN_RCVBUF / 2) : 0);
+		break;
+	case TTP_NOTSENT_LOWAT:
+		if (val < 0) {
+			err = -EINVAL;
+			break;
+		}
+		WRITE_ONCE(tsk->notsent_lowat, val);
+		sk->sk_write_space(sk);	/* a writer may go on now */
+		break;
 	default:
 		err = -ENOPROTOOPT;
 	}
 	release_sock(sk);
 	return err;
+}
+
+/**
+ * ttp_set_keepalive() - SO_KEEPALIVE was set or cleared (proto.keepalive)
+ * @sk: the socket, locked
+ * @val: its new value
+ *
+ * A connection starts its keepalive timer, or stops it.
+ */
+void ttp_set_keepalive(struct sock *sk, int val)
+{
+	ttp_keepalive_reset(sk, val);
 }
 
 /* TTP_INFO, under the socket lock. */
@@ -221,6 +273,21 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 	case TTP_SYNCNT:
 		val = tsk->syn_retries ?:
 		      ttp_sysctl_syn_retries(sock_net(sk));
+		break;
+	case TTP_KEEPIDLE:
+		val = ttp_keepidle_ms(sk) / MSEC_PER_SEC;
+		break;
+	case TTP_KEEPINTVL:
+		val = ttp_keepintvl_ms(sk) / MSEC_PER_SEC;
+		break;
+	case TTP_KEEPCNT:
+		val = ttp_keepcnt(sk);
+		break;
+	case TTP_WINDOW_CLAMP:
+		val = READ_ONCE(tsk->window_clamp);
+		break;
+	case TTP_NOTSENT_LOWAT:
+		val = READ_ONCE(tsk->notsent_lowat);
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -41,6 +41,7 @@ static const u8 ttp_transitions[TTP_MAX_STATES][TTP_EV_MAX] = {
 		[TTP_EV_CLOSE]		= TTP_CLOSED,
 		[TTP_EV_ABORT]		= TTP_CLOSED,
 		[TTP_EV_TIMEOUT]	= TTP_CLOSED,
+		[TTP_EV_RCV_ICMP]	= TTP_CLOSED,
 	},
 	[TTP_SYN_RECV] = {
 		[TTP_EV_RCV_ACK]	= TTP_ESTABLISHED,
@@ -121,6 +122,7 @@ static const char * const ttp_event_names[TTP_EV_MAX] = {
 	[TTP_EV_FIN_ACKED]	= "FIN_ACKED",
 	[TTP_EV_RCV_RST]	= "RCV_RST",
 	[TTP_EV_TIMEOUT]	= "TIMEOUT",
+	[TTP_EV_RCV_ICMP]	= "RCV_ICMP",
 };
 
 /**
@@ -207,7 +209,8 @@ static void ttp_count_transition(struct sock *sk, int old,
 		return;
 	/* Refused, or unanswered; not a close() before the answer. */
 	if (old == TTP_SYN_SENT &&
-	    (ev == TTP_EV_RCV_RST || ev == TTP_EV_TIMEOUT))
+	    (ev == TTP_EV_RCV_RST || ev == TTP_EV_TIMEOUT ||
+	     ev == TTP_EV_RCV_ICMP))
 		TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);
 	/* Reset by the peer while open, or by us, with a RST, once open. */
 	else if ((ev == TTP_EV_RCV_RST &&
@@ -219,17 +222,22 @@ static void ttp_count_transition(struct sock *sk, int old,
 }
 
 /*
- * The timers a state starts with: TIME_WAIT's, which replaces the
- * retransmission timer (nothing is left to send), and FIN_WAIT2's for a
- * socket no process holds, which would otherwise wait for the peer's FIN
- * forever.  A socket orphaned later in FIN_WAIT2 gets its timer from
- * ttp_release().
+ * The timers a state starts with: keepalive's in ESTABLISHED
+ * (SO_KEEPALIVE), TIME_WAIT's, which replaces the retransmission timer
+ * (nothing is left to send), and FIN_WAIT2's for a socket no process
+ * holds, which would otherwise wait for the peer's FIN forever.  A socket
+ * orphaned later in FIN_WAIT2 gets its timer from ttp_release().
  */
 static void ttp_enter_state(struct sock *sk, int state)
 {
 	struct net *net = sock_net(sk);
 
 	switch (state) {
+	case TTP_ESTABLISHED:
+		WRITE_ONCE(ttp_sk(sk)->rcv_tstamp, jiffies);
+		if (sock_flag(sk, SOCK_KEEPOPEN))
+			ttp_keepalive_reset(sk, true);
+		break;
 	case TTP_FIN_WAIT2:
 		if (sock_flag(sk, SOCK_DEAD))
 			ttp_arm_misc(sk, ttp_sysctl_fin_timeout_ms(net));

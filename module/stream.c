@@ -73,6 +73,7 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct ttp_sock *tsk = ttp_sk(sk);
 	int flags = msg->msg_flags;
 	size_t copied = 0, goal;
+	unsigned int fresh = 0;
 	bool frags;
 	long timeo;
 	int err;
@@ -101,11 +102,13 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		goto out_err;
 	/* Data in page fragments where the device takes them, as TCP's. */
 	frags = !!(sk->sk_route_caps & NETIF_F_SG);
-	goal = frags ? ttp_size_goal(sk) : tsk->mss;
 
 	while (msg_data_left(msg)) {
 		struct sk_buff *skb = skb_peek_tail(&sk->sk_write_queue);
 		size_t room, n;
+
+		/* Again each time: the MSS may fall while the lock was let go. */
+		goal = frags ? ttp_size_goal(sk) : tsk->mss;
 
 		err = -EPIPE;
 		if (sk->sk_err) {
@@ -137,6 +140,13 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 					goto out_err;
 				continue;
 			}
+			/*
+			 * A long write takes in, every 16 new segments, what
+			 * waited in the backlog meanwhile: the ACKs that open
+			 * the window for what is queued.
+			 */
+			if (++fresh % 16 == 0 && sk_flush_backlog(sk))
+				continue;
 			skb = ttp_queue_alloc(sk, frags ? 0 : goal, 0,
 					      sk->sk_allocation);
 			if (!skb) {
@@ -281,7 +291,16 @@ int ttp_recvmsg(struct socket *sock, struct msghdr *msg, size_t len,
 			}
 		}
 		ttp_cleanup_rbuf(sk);
-		sk_wait_data(sk, &timeo, last);
+		/*
+		 * With enough in hand, only take in what waited in the
+		 * backlog: sleeping here for data that may never come (the
+		 * backlog held only ACKs, the peer waits for our answer)
+		 * would keep what was read from the application.
+		 */
+		if (copied >= target)
+			sk_flush_backlog(sk);
+		else
+			sk_wait_data(sk, &timeo, last);
 	}
 out_copied:
 	if (!(flags & MSG_PEEK)) {
@@ -293,6 +312,28 @@ out_copied:
 out:
 	release_sock(sk);
 	return err;
+}
+
+/**
+ * ttp_stream_memory_free() - may more be written (proto.stream_memory_free)
+ * @sk: the connection
+ * @wake: 1 when deciding whether to wake a writer: then only once less
+ *	than half the mark waits
+ *
+ * Below the send buffer (checked by the caller), whether the bytes not
+ * sent yet are under TTP_NOTSENT_LOWAT, as TCP's tcp_stream_memory_free().
+ * Return: true if they are, or no mark is set.
+ */
+bool ttp_stream_memory_free(const struct sock *sk, int wake)
+{
+	const struct ttp_sock *tsk = ttp_sk(sk);
+	u32 lowat = READ_ONCE(tsk->notsent_lowat) ?:
+		    ttp_sysctl_notsent_lowat(sock_net(sk));
+	u32 notsent = READ_ONCE(tsk->write_seq) - READ_ONCE(tsk->snd_nxt);
+
+	if (lowat == INT_MAX)
+		return true;	/* the default: no mark */
+	return ((u64)notsent << wake) < lowat;
 }
 
 /* ---- poll ---- */

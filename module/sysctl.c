@@ -13,6 +13,9 @@ static int ttp_port_min = 1;
 static int ttp_port_max = 65535;
 static int ttp_retries_max = 127;
 static int ttp_ms_max = 3600 * 1000;
+/* What TTP_KEEPIDLE and TTP_KEEPINTVL take, in ms: 1 s to 32767 s. */
+static int ttp_ka_ms_min = 1000;
+static int ttp_ka_ms_max = TTP_KEEPALIVE_MAX_S * 1000;
 static int ttp_mss_min = TTP_MIN_MSS;
 static int ttp_mss_max = 65535;
 static int ttp_backlog_max = 65535;
@@ -46,9 +49,13 @@ void ttp_sysctl_defaults(struct ttp_sysctl *s)
 	s->syncookies = 1;
 	s->challenge_ack_limit = 1000;
 	s->rst_limit = 1000;
+	s->keepalive_time_ms = 7200 * 1000;	/* as TCP's: 2 hours, */
+	s->keepalive_intvl_ms = 75 * 1000;	/* 75 s, */
+	s->keepalive_probes = 9;		/* 9 probes */
 	s->gso = 1;
 	s->rcvbuf_max = 6 << 20;	/* as tcp_rmem[2] */
 	s->sndbuf_max = 4 << 20;	/* as tcp_wmem[2] */
+	s->notsent_lowat = INT_MAX;	/* as TCP's: no mark */
 }
 
 /*
@@ -234,6 +241,42 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.mode		= 0644,
 		.proc_handler	= proc_dointvec_minmax,
 		.extra1		= SYSCTL_ONE,
+		.extra2		= SYSCTL_INT_MAX,
+	},
+	{
+		.procname	= "keepalive_time_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, keepalive_time_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, keepalive_time_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ttp_ka_ms_min,
+		.extra2		= &ttp_ka_ms_max,
+	},
+	{
+		.procname	= "keepalive_intvl_ms",
+		.data		= (void *)offsetof(struct ttp_sysctl, keepalive_intvl_ms),
+		.maxlen		= sizeof_field(struct ttp_sysctl, keepalive_intvl_ms),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= &ttp_ka_ms_min,
+		.extra2		= &ttp_ka_ms_max,
+	},
+	{
+		.procname	= "keepalive_probes",
+		.data		= (void *)offsetof(struct ttp_sysctl, keepalive_probes),
+		.maxlen		= sizeof_field(struct ttp_sysctl, keepalive_probes),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ONE,
+		.extra2		= &ttp_retries_max,
+	},
+	{
+		.procname	= "notsent_lowat",
+		.data		= (void *)offsetof(struct ttp_sysctl, notsent_lowat),
+		.maxlen		= sizeof_field(struct ttp_sysctl, notsent_lowat),
+		.mode		= 0644,
+		.proc_handler	= proc_dointvec_minmax,
+		.extra1		= SYSCTL_ZERO,
 		.extra2		= SYSCTL_INT_MAX,
 	},
 	{ }

@@ -8,7 +8,10 @@
  *   port search look here; only writers use it, under the lock.
  * - lhash, by local port: listeners.  A SYN finds its listener here.
  * - ehash, by 4-tuple: connections in every state but LISTEN and CLOSED.
- *   Every other segment finds its socket here.
+ *   Every other segment finds its socket here.  It starts with 256
+ *   buckets and doubles, up to 2^20, when it holds more sockets than
+ *   buckets (ttp_ehash_grow()), so that a lookup costs the same with one
+ *   connection or a million and an idle namespace costs 2 KiB.
  * A socket in lhash or ehash holds a reference for the table.
  *
  * Port reuse rules (Documentation/protocol.rst, "Ports"): a port is taken
@@ -20,7 +23,9 @@
 #include <linux/jhash.h>
 #include <linux/random.h>
 #include <linux/rculist.h>
+#include <linux/seqlock.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/sock.h>
 
 #include "ttp.h"
@@ -41,9 +46,77 @@ static u32 ttp_ehashfn(const struct net *net, __be32 laddr, u16 lport,
 			    ttp_ehash_secret + net_hash_mix(net));
 }
 
-static struct hlist_head *ttp_ehead(struct ttp_tables *t, u32 hash)
+static struct hlist_head *ttp_ehead(struct ttp_ehash *eh, u32 hash)
 {
-	return &t->ehash[hash & ((1 << TTP_EHASH_BITS) - 1)];
+	return &eh->heads[hash & eh->mask];
+}
+
+/* The buckets, for a writer (who holds t->lock). */
+static struct ttp_ehash *ttp_ehash_locked(struct ttp_tables *t)
+{
+	return rcu_dereference_protected(t->ehash, lockdep_is_held(&t->lock));
+}
+
+static struct ttp_ehash *ttp_ehash_alloc(unsigned int bits)
+{
+	struct ttp_ehash *eh;
+	u32 i, n = 1U << bits;
+
+	eh = kvmalloc(struct_size(eh, heads, n), GFP_KERNEL);
+	if (!eh)
+		return NULL;
+	eh->mask = n - 1;
+	for (i = 0; i < n; i++)
+		INIT_HLIST_HEAD(&eh->heads[i]);
+	return eh;
+}
+
+/*
+ * ehash holds more sockets than buckets: move them all to an array large
+ * enough for twice as many, in process context since the array may be
+ * megabytes (the socket that passed the mark may have been hashed in
+ * softirq).  Lookups run meanwhile, under RCU and without the lock: a
+ * lookup that walked a chain while its sockets moved may have been led
+ * into another, and missed its socket; ehash_seq tells it to look again
+ * (ttp_lookup_established()).  The old array goes after a grace period.
+ */
+static void ttp_ehash_grow(struct work_struct *work)
+{
+	struct ttp_tables *t = container_of(work, struct ttp_tables, ehash_grow);
+	struct ttp_ehash *old, *new;
+	unsigned int bits;
+	u32 i;
+
+	/* Only this work replaces the array: it is stable here. */
+	old = rcu_dereference_protected(t->ehash, 1);
+	bits = ilog2(old->mask + 1);
+	while (bits < TTP_EHASH_MAX_BITS &&
+	       READ_ONCE(t->ehash_count) >= 1U << bits)
+		bits++;
+	if (bits == ilog2(old->mask + 1))
+		return;
+	new = ttp_ehash_alloc(bits + (bits < TTP_EHASH_MAX_BITS));
+	if (!new)
+		return;	/* longer chains; the next insertion tries again */
+
+	spin_lock_bh(&t->lock);
+	write_seqcount_begin(&t->ehash_seq);
+	for (i = 0; i <= old->mask; i++) {
+		struct hlist_node *next;
+		struct sock *sk;
+
+		sk_for_each_safe(sk, next, &old->heads[i]) {
+			hlist_del_rcu(&sk->sk_node);
+			hlist_add_head_rcu(&sk->sk_node,
+					   ttp_ehead(new, sk->sk_hash));
+		}
+	}
+	rcu_assign_pointer(t->ehash, new);
+	write_seqcount_end(&t->ehash_seq);
+	spin_unlock_bh(&t->lock);
+
+	synchronize_rcu();
+	kvfree(old);
 }
 
 static struct hlist_head *ttp_lhead(struct ttp_tables *t, u16 port)
@@ -65,10 +138,17 @@ static struct hlist_head *ttp_bhead(struct ttp_tables *t, u16 port)
 int ttp_tables_init(struct ttp_net *tn)
 {
 	struct ttp_tables *t = kvzalloc(sizeof(*t), GFP_KERNEL);
+	struct ttp_ehash *eh = ttp_ehash_alloc(TTP_EHASH_MIN_BITS);
 
-	if (!t)
+	if (!t || !eh) {
+		kvfree(t);
+		kvfree(eh);
 		return -ENOMEM;
+	}
 	spin_lock_init(&t->lock);
+	seqcount_spinlock_init(&t->ehash_seq, &t->lock);
+	RCU_INIT_POINTER(t->ehash, eh);
+	INIT_WORK(&t->ehash_grow, ttp_ehash_grow);
 	t->ephemeral_next = get_random_u32();
 	tn->tables = t;
 	return 0;
@@ -80,8 +160,12 @@ int ttp_tables_init(struct ttp_net *tn)
  */
 void ttp_tables_exit(struct ttp_net *tn)
 {
+	struct ttp_tables *t = tn->tables;
+
 	/* Every socket holds its namespace: none can be left here. */
-	kvfree(tn->tables);
+	cancel_work_sync(&t->ehash_grow);
+	kvfree(rcu_dereference_protected(t->ehash, 1));
+	kvfree(t);
 }
 
 /* Do @a and @b, bound to the same port, conflict? */
@@ -281,10 +365,12 @@ int ttp_hash_established(struct sock *sk)
 	struct sock *o;
 	int err = 0;
 
-	head = ttp_ehead(t, ttp_ehashfn(sock_net(sk), inet->inet_rcv_saddr,
-					inet->inet_num, inet->inet_daddr,
-					inet->inet_dport));
+	/* Kept for ttp_ehash_grow(), which moves it without the 4-tuple. */
+	sk->sk_hash = ttp_ehashfn(sock_net(sk), inet->inet_rcv_saddr,
+				  inet->inet_num, inet->inet_daddr,
+				  inet->inet_dport);
 	spin_lock_bh(&t->lock);
+	head = ttp_ehead(ttp_ehash_locked(t), sk->sk_hash);
 	sk_for_each(o, head) {
 		if (inet_sk(o)->inet_rcv_saddr == inet->inet_rcv_saddr &&
 		    inet_sk(o)->inet_num == inet->inet_num &&
@@ -297,9 +383,29 @@ int ttp_hash_established(struct sock *sk)
 	if (!err) {
 		sk_add_node_rcu(sk, head);
 		ttp_sk(sk)->hashed = 1;
+		ttp_sk(sk)->ehashed = 1;
+		/* More sockets than buckets: time for more buckets. */
+		if (++t->ehash_count > ttp_ehash_locked(t)->mask + 1 &&
+		    ttp_ehash_locked(t)->mask + 1 < 1U << TTP_EHASH_MAX_BITS)
+			schedule_work(&t->ehash_grow);
 	}
 	spin_unlock_bh(&t->lock);
 	return err;
+}
+
+/* Under t->lock: @sk leaves lhash or ehash. */
+static void ttp_unhash_locked(struct ttp_tables *t, struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (!tsk->hashed)
+		return;
+	sk_del_node_init_rcu(sk);
+	tsk->hashed = 0;
+	if (tsk->ehashed) {
+		tsk->ehashed = 0;
+		t->ehash_count--;
+	}
 }
 
 /**
@@ -316,10 +422,7 @@ void ttp_unhash(struct sock *sk)
 	if (!tsk->hashed && !tsk->bound)
 		return;
 	spin_lock_bh(&t->lock);
-	if (tsk->hashed) {
-		sk_del_node_init_rcu(sk);
-		tsk->hashed = 0;
-	}
+	ttp_unhash_locked(t, sk);
 	if (tsk->bound) {
 		__sk_del_bind_node(sk);
 		tsk->bound = 0;
@@ -338,9 +441,39 @@ void ttp_unhash_keep_port(struct sock *sk)
 	if (!ttp_sk(sk)->hashed)
 		return;
 	spin_lock_bh(&t->lock);
-	sk_del_node_init_rcu(sk);
-	ttp_sk(sk)->hashed = 0;
+	ttp_unhash_locked(t, sk);
 	spin_unlock_bh(&t->lock);
+}
+
+/*
+ * The socket of the 4-tuple in chain @hash of @eh, with a reference;
+ * ERR_PTR(-ENOENT) if it was found going away (no need to look again).
+ */
+static struct sock *ttp_ehash_find(struct ttp_ehash *eh, u32 hash,
+				   __be32 saddr, __be16 sport, __be32 daddr,
+				   u16 lport)
+{
+	struct sock *sk;
+
+	sk_for_each_rcu(sk, ttp_ehead(eh, hash)) {
+		struct inet_sock *inet = inet_sk(sk);
+
+		if (inet->inet_num != lport || inet->inet_dport != sport ||
+		    inet->inet_daddr != saddr || inet->inet_rcv_saddr != daddr)
+			continue;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			return ERR_PTR(-ENOENT);
+		/* It may have been freed and reused meanwhile: check again. */
+		if (unlikely(inet->inet_num != lport ||
+			     inet->inet_dport != sport ||
+			     inet->inet_daddr != saddr ||
+			     inet->inet_rcv_saddr != daddr)) {
+			sock_put(sk);
+			return ERR_PTR(-ENOENT);
+		}
+		return sk;
+	}
+	return NULL;
 }
 
 /**
@@ -352,7 +485,8 @@ void ttp_unhash_keep_port(struct sock *sk)
  * @dport: its destination port
  *
  * The connection of a segment from @saddr:@sport to @daddr:@dport.
- * Called under rcu_read_lock().
+ * Called under rcu_read_lock().  A walk that ttp_ehash_grow() crossed
+ * may have missed its socket: it looks again.
  *
  * Return: the socket, with a reference, or NULL.
  */
@@ -361,29 +495,16 @@ struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
 {
 	struct ttp_tables *t = ttp_pernet(net)->tables;
 	u16 lport = ntohs(dport);
-	struct hlist_head *head;
+	u32 hash = ttp_ehashfn(net, daddr, lport, saddr, sport);
 	struct sock *sk;
+	unsigned int seq;
 
-	head = ttp_ehead(t, ttp_ehashfn(net, daddr, lport, saddr, sport));
-	sk_for_each_rcu(sk, head) {
-		struct inet_sock *inet = inet_sk(sk);
-
-		if (inet->inet_num != lport || inet->inet_dport != sport ||
-		    inet->inet_daddr != saddr || inet->inet_rcv_saddr != daddr)
-			continue;
-		if (!refcount_inc_not_zero(&sk->sk_refcnt))
-			return NULL;
-		/* It may have been freed and reused meanwhile: check again. */
-		if (unlikely(inet->inet_num != lport ||
-			     inet->inet_dport != sport ||
-			     inet->inet_daddr != saddr ||
-			     inet->inet_rcv_saddr != daddr)) {
-			sock_put(sk);
-			return NULL;
-		}
-		return sk;
-	}
-	return NULL;
+	do {
+		seq = read_seqcount_begin(&t->ehash_seq);
+		sk = ttp_ehash_find(rcu_dereference(t->ehash), hash, saddr,
+				    sport, daddr, lport);
+	} while (!sk && read_seqcount_retry(&t->ehash_seq, seq));
+	return IS_ERR(sk) ? NULL : sk;
 }
 
 /**

@@ -10,7 +10,10 @@
  *	(retries), or probes without an answer (probes), end the connection
  *	(ETIMEDOUT).
  * misc_timer: the end of TIME_WAIT, and of FIN_WAIT2 for a socket no
- *	process holds any more.
+ *	process holds any more; in the other synchronised states, the
+ *	keepalive timer (SO_KEEPALIVE): after TTP_KEEPIDLE without a segment
+ *	from the peer, a probe every TTP_KEEPINTVL, and TTP_KEEPCNT probes
+ *	without an answer end the connection (ETIMEDOUT).
  * delack_timer: an ACK that waited for a second segment (or for data to
  *	ride on) and waited long enough.
  *
@@ -78,7 +81,9 @@ static void ttp_rtx_expired(struct sock *sk)
 		TTP_INC_STATS(net, TTP_MIB_TIMEOUTS);
 	}
 	if (ttp_retries_exhausted(sk)) {
-		ttp_abort(sk, TTP_EV_TIMEOUT, ETIMEDOUT);
+		/* What an ICMP error said is the better reason (icmp.c). */
+		ttp_abort(sk, TTP_EV_TIMEOUT,
+			  READ_ONCE(sk->sk_err_soft) ? : ETIMEDOUT);
 		return;
 	}
 
@@ -110,6 +115,119 @@ static void ttp_rtx_timer(struct timer_list *t)
 	sock_put(sk);
 }
 
+/* The states where keepalive watches the peer. */
+#define TTP_KEEPALIVE_STATES						\
+	(TTP_STATEBIT(TTP_ESTABLISHED) | TTP_STATEBIT(TTP_CLOSE_WAIT) |	\
+	 TTP_STATEBIT(TTP_FIN_WAIT1) | TTP_STATEBIT(TTP_FIN_WAIT2) |	\
+	 TTP_STATEBIT(TTP_CLOSING) | TTP_STATEBIT(TTP_LAST_ACK))
+
+/* Is the misc timer @sk's keepalive timer? */
+static bool ttp_keepalive_state(const struct sock *sk)
+{
+	if (sk->sk_state == TTP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))
+		return false;	/* FIN_WAIT2's own timer */
+	return ttp_state_in(sk, TTP_KEEPALIVE_STATES);
+}
+
+/**
+ * ttp_keepidle_ms() - the socket's TTP_KEEPIDLE, or the sysctl's
+ * @sk: the socket
+ *
+ * Return: milliseconds.
+ */
+unsigned int ttp_keepidle_ms(const struct sock *sk)
+{
+	return ttp_sk(sk)->keepidle_ms ?:
+	       ttp_sysctl_keepalive_time_ms(sock_net(sk));
+}
+
+/**
+ * ttp_keepintvl_ms() - the socket's TTP_KEEPINTVL, or the sysctl's
+ * @sk: the socket
+ *
+ * Return: milliseconds.
+ */
+unsigned int ttp_keepintvl_ms(const struct sock *sk)
+{
+	return ttp_sk(sk)->keepintvl_ms ?:
+	       ttp_sysctl_keepalive_intvl_ms(sock_net(sk));
+}
+
+/**
+ * ttp_keepcnt() - the socket's TTP_KEEPCNT, or the sysctl's
+ * @sk: the socket
+ *
+ * Return: the number of probes.
+ */
+unsigned int ttp_keepcnt(const struct sock *sk)
+{
+	return ttp_sk(sk)->keepcnt ?: ttp_sysctl_keepalive_probes(sock_net(sk));
+}
+
+/* Milliseconds since the last acceptable segment from the peer. */
+static unsigned int ttp_idle_ms(const struct sock *sk)
+{
+	return jiffies_to_msecs(jiffies - READ_ONCE(ttp_sk(sk)->rcv_tstamp));
+}
+
+/**
+ * ttp_keepalive_reset() - start the keepalive timer again, or stop it
+ * @sk: the socket, locked
+ * @on: SO_KEEPALIVE is (about to be) set
+ *
+ * For a connection in a synchronised state: TTP_KEEPIDLE after the last
+ * segment from the peer, or at once if that is past.  Called when the
+ * connection opens, and when SO_KEEPALIVE or TTP_KEEPIDLE change.
+ */
+void ttp_keepalive_reset(struct sock *sk, bool on)
+{
+	unsigned int idle, when;
+
+	if (!ttp_keepalive_state(sk))
+		return;
+	if (!on) {
+		sk_stop_timer(sk, &ttp_sk(sk)->misc_timer);
+		return;
+	}
+	idle = ttp_idle_ms(sk);
+	when = ttp_keepidle_ms(sk);
+	ttp_arm_misc(sk, when > idle ? when - idle : 0);
+}
+
+/*
+ * The keepalive timer expired: probe a peer silent for TTP_KEEPIDLE, once
+ * each TTP_KEEPINTVL, and end the connection after TTP_KEEPCNT probes
+ * without an answer (any acceptable segment is one: input.c).  Data in
+ * flight or waiting has the retransmission or persist timer watch the
+ * peer instead.
+ */
+static void ttp_keepalive_expired(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	unsigned int idle, when = ttp_keepidle_ms(sk);
+
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || !ttp_keepalive_state(sk))
+		return;
+	if (tsk->snd_una != tsk->snd_nxt || tsk->send_head) {
+		ttp_arm_misc(sk, when);
+		return;
+	}
+	idle = ttp_idle_ms(sk);
+	if (idle >= when) {
+		if (tsk->ka_probes >= ttp_keepcnt(sk)) {
+			TTP_INC_STATS(sock_net(sk), TTP_MIB_KEEPALIVETIMEOUTS);
+			ttp_abort(sk, TTP_EV_TIMEOUT, ETIMEDOUT);
+			return;
+		}
+		ttp_send_keepalive_probe(sk);
+		tsk->ka_probes++;
+		when = ttp_keepintvl_ms(sk);
+	} else {
+		when -= idle;
+	}
+	ttp_arm_misc(sk, when);
+}
+
 static void ttp_misc_timer(struct timer_list *t)
 {
 	struct ttp_sock *tsk = from_timer(tsk, t, misc_timer);
@@ -118,10 +236,12 @@ static void ttp_misc_timer(struct timer_list *t)
 	bh_lock_sock(sk);
 	if (sock_owned_by_user(sk)) {
 		sk_reset_timer(sk, &tsk->misc_timer, jiffies + TTP_TIMER_RETRY);
-	} else if (ttp_state_in(sk, TTP_STATEBIT(TTP_TIME_WAIT) |
-				TTP_STATEBIT(TTP_FIN_WAIT2))) {
+	} else if (sk->sk_state == TTP_TIME_WAIT ||
+		   (sk->sk_state == TTP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD))) {
 		ttp_transition(sk, TTP_EV_TIMEOUT);
 		ttp_done(sk);
+	} else {
+		ttp_keepalive_expired(sk);
 	}
 	bh_unlock_sock(sk);
 	sock_put(sk);
@@ -203,11 +323,11 @@ void ttp_arm_rtx(struct sock *sk)
 
 /**
  * ttp_arm_misc() - start the misc timer, or start it again
- * @sk: the connection, in TIME_WAIT or FIN_WAIT2
+ * @sk: the connection
  * @ms: milliseconds from now
  *
  * For the end of TIME_WAIT, and of FIN_WAIT2 for a socket no process holds
- * any more.
+ * any more; for keepalive in the other synchronised states.
  */
 void ttp_arm_misc(struct sock *sk, unsigned int ms)
 {

@@ -79,6 +79,12 @@ enum ttp_mib_field {
 	TTP_MIB_CHALLENGEACKSSKIPPED, /* TtpChallengeAcksSkipped: over limit */
 	TTP_MIB_OUTRSTSSKIPPED,	/* TtpOutRstsSkipped: replies over limit */
 	TTP_MIB_PAWSDROPS,	/* TtpPAWSDrops: TSval older than TS.Recent */
+	TTP_MIB_ICMPOUTOFWINDOW, /* TtpInIcmpOutOfWindow: ICMP quoting a
+				  * sequence number not in flight
+				  */
+	TTP_MIB_PMTUREDUCED,	/* TtpPmtuReductions: MSS lowered by ICMP */
+	TTP_MIB_KEEPALIVEPROBES, /* TtpKeepAliveProbes: probes sent */
+	TTP_MIB_KEEPALIVETIMEOUTS, /* TtpKeepAliveTimeouts: peers found gone */
 	TTP_MIB_MAX
 };
 
@@ -86,18 +92,32 @@ struct ttp_mib {
 	unsigned long mibs[TTP_MIB_MAX];
 };
 
-#define TTP_EHASH_BITS	13
+#define TTP_EHASH_MIN_BITS	8
+#define TTP_EHASH_MAX_BITS	20
 #define TTP_LHASH_BITS	8
 #define TTP_BHASH_BITS	10
+
+/* The buckets of ehash: a power of two of them, replaced as it grows. */
+struct ttp_ehash {
+	u32			mask;	/* buckets - 1 */
+	struct hlist_head	heads[];
+};
 
 /* The port table of one network namespace (table.c). */
 struct ttp_tables {
 	spinlock_t		lock;	/* writers of the three tables */
-	struct hlist_head	ehash[1 << TTP_EHASH_BITS]; /* by 4-tuple */
+	/* Odd while ehash's sockets move to a larger array. */
+	seqcount_spinlock_t	ehash_seq;
+	struct ttp_ehash __rcu	*ehash;		/* connections by 4-tuple */
+	unsigned int		ehash_count;	/* sockets in ehash */
+	struct work_struct	ehash_grow;	/* makes ehash larger */
 	struct hlist_head	lhash[1 << TTP_LHASH_BITS]; /* listeners by port */
 	struct hlist_head	bhash[1 << TTP_BHASH_BITS]; /* all bound, by port */
 	u32			ephemeral_next;	/* where the next search starts */
 };
+
+/* The largest TTP_KEEPIDLE and TTP_KEEPINTVL, seconds (TCP's too). */
+#define TTP_KEEPALIVE_MAX_S	32767
 
 /* Tunables of one network namespace: net.ttp.* (sysctl.c). */
 struct ttp_sysctl {
@@ -118,9 +138,13 @@ struct ttp_sysctl {
 	int	syncookies;		/* syncookies: 0 off, 1 on overflow, 2 always */
 	int	challenge_ack_limit;	/* challenge_ack_limit, per second */
 	int	rst_limit;		/* rst_limit: replies per second */
+	int	keepalive_time_ms;	/* idle before keepalive probes */
+	int	keepalive_intvl_ms;	/* between keepalive probes */
+	int	keepalive_probes;	/* unanswered probes before ETIMEDOUT */
 	int	gso;			/* gso: large segments (offload.c) */
 	int	rcvbuf_max;		/* rcvbuf_max: autotuning's bound */
 	int	sndbuf_max;		/* sndbuf_max: autotuning's bound */
+	int	notsent_lowat;		/* notsent_lowat: TTP_NOTSENT_LOWAT's default */
 };
 
 /*
@@ -214,6 +238,17 @@ struct ttp_sock {
 	u8	probes;		/* zero-window probes since an answer */
 	u8	syn_retries;	/* TTP_SYNCNT, 0 = sysctl */
 	u32	user_timeout;	/* TTP_USER_TIMEOUT, ms, 0 = retries */
+	u32	mtu_info;	/* next-hop MTU the last ICMP gave (icmp.c) */
+	u32	window_clamp;	/* TTP_WINDOW_CLAMP, bytes, 0 = none */
+	u32	notsent_lowat;	/* TTP_NOTSENT_LOWAT, 0 = the sysctl's */
+
+	/* Keepalive (SO_KEEPALIVE; timer.c), 0 = the sysctl's. */
+	u32	keepidle_ms;	/* TTP_KEEPIDLE */
+	u32	keepintvl_ms;	/* TTP_KEEPINTVL */
+	u8	keepcnt;	/* TTP_KEEPCNT */
+	u8	ka_probes;	/* keepalive probes since an answer */
+	unsigned long	rcv_tstamp;	/* jiffies: last acceptable segment */
+	unsigned long	deferred;	/* TTP_DEFER_*: work for release_sock() */
 	unsigned long	rtx_start;	/* jiffies: first send of what the
 					 * timer resends, 0 = none
 					 */
@@ -256,10 +291,11 @@ struct ttp_sock {
 	struct sock	*parent;	/* listener of a child, until accept */
 	unsigned long	cookie_sent;	/* jiffies of the last SYN cookie sent */
 
-	u8	nodelay:1,
+	u16	nodelay:1,
 		cwnd_limited:1,	/* the last push stopped at cwnd */
 		in_accept_queue:1,	/* child_node is on accept_queue */
 		hashed:1,	/* in ehash or lhash */
+		ehashed:1,	/* in ehash (and counted in ehash_count) */
 		bound:1,	/* in bhash */
 		linger_abort:1,	/* close() sent RST: report ECONNRESET */
 		sack_offer:1,	/* offer SACK in our SYN */
@@ -407,9 +443,29 @@ static inline int ttp_sysctl_rst_limit(const struct net *net)
 	return READ_ONCE(ttp_pernet(net)->sysctl.rst_limit);
 }
 
+static inline int ttp_sysctl_keepalive_time_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.keepalive_time_ms);
+}
+
+static inline int ttp_sysctl_keepalive_intvl_ms(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.keepalive_intvl_ms);
+}
+
+static inline int ttp_sysctl_keepalive_probes(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.keepalive_probes);
+}
+
 static inline int ttp_sysctl_gso(const struct net *net)
 {
 	return READ_ONCE(ttp_pernet(net)->sysctl.gso);
+}
+
+static inline int ttp_sysctl_notsent_lowat(const struct net *net)
+{
+	return READ_ONCE(ttp_pernet(net)->sysctl.notsent_lowat);
 }
 
 static inline int ttp_sysctl_rcvbuf_max(const struct net *net)
@@ -455,6 +511,7 @@ enum ttp_event {
 	TTP_EV_FIN_ACKED,	/* the peer acknowledged our FIN */
 	TTP_EV_RCV_RST,		/* an acceptable RST arrived */
 	TTP_EV_TIMEOUT,		/* TIME_WAIT or FIN_WAIT2 timer, retries */
+	TTP_EV_RCV_ICMP,	/* SYN_SENT received a hard ICMP error */
 	TTP_EV_MAX
 };
 
@@ -491,12 +548,15 @@ bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 
 /* recovery.c */
 void ttp_update_rto(struct sock *sk);
+void ttp_reset_rto(struct sock *sk);
 u32 ttp_ack_update(struct sock *sk, u32 ack);
 bool ttp_ack_state(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		   const struct ttp_opts *o);
 void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		 const struct ttp_opts *o);
 void ttp_loss_state(struct sock *sk);
+bool ttp_mtu_loss_state(struct sock *sk);
+void ttp_mtu_lost(struct sock *sk);
 void ttp_enter_loss(struct sock *sk);
 
 /* timestamp.c */
@@ -539,12 +599,15 @@ void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
 void ttp_retransmit_lost(struct sock *sk, bool force);
 bool ttp_window_closed(const struct sock *sk);
+void ttp_rcv_window(struct sock *sk, u32 seq, u32 ack, u32 win);
+void ttp_send_keepalive_probe(struct sock *sk);
 void ttp_send_window_probe(struct sock *sk);
 struct sk_buff *ttp_queue_alloc(struct sock *sk, unsigned int size, u8 flag,
 				gfp_t gfp);
 int ttp_fragment(struct sock *sk, struct sk_buff *skb, u32 len, gfp_t gfp);
 int ttp_trim_head(struct sock *sk, struct sk_buff *skb, u32 len);
 unsigned int ttp_size_goal(struct sock *sk);
+bool ttp_stream_memory_free(const struct sock *sk, int wake);
 
 /* offload.c */
 int ttp_offload_init(void);
@@ -556,12 +619,25 @@ void ttp_init_timers(struct sock *sk);
 void ttp_clear_timers(struct sock *sk);
 void ttp_arm_rtx(struct sock *sk);
 void ttp_arm_misc(struct sock *sk, unsigned int ms);
+void ttp_keepalive_reset(struct sock *sk, bool on);
+unsigned int ttp_keepidle_ms(const struct sock *sk);
+unsigned int ttp_keepintvl_ms(const struct sock *sk);
+unsigned int ttp_keepcnt(const struct sock *sk);
 void ttp_arm_delack(struct sock *sk);
 
 /* input.c */
 int ttp_v4_rcv(struct sk_buff *skb);
-int ttp_v4_err(struct sk_buff *skb, u32 info);
 int ttp_backlog_rcv(struct sock *sk, struct sk_buff *skb);
+
+/* icmp.c */
+enum {
+	TTP_DEFER_MTU_REDUCED,	/* ttp_sock.deferred: an MTU to apply */
+	TTP_DEFER_HARD_ERROR,	/* a hard error in sk_err_soft ends SYN_SENT */
+};
+
+int ttp_v4_err(struct sk_buff *skb, u32 info);
+void ttp_mtu_reduced(struct sock *sk);
+void ttp_release_cb(struct sock *sk);
 
 /* negotiate.c */
 u16 ttp_mtu_mss(unsigned int mtu);
@@ -644,6 +720,7 @@ void ttp_close_children(struct sock *sk);
 
 /* sockopt.c */
 int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg);
+void ttp_set_keepalive(struct sock *sk, int val);
 int ttp_setsockopt(struct socket *sock, int level, int optname,
 		   sockptr_t optval, unsigned int optlen);
 int ttp_getsockopt(struct socket *sock, int level, int optname,

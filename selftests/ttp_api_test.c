@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <linux/sockios.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
@@ -1268,6 +1269,150 @@ TEST(so_sndbuf_and_so_rcvbuf_are_set_and_read_back)
 	/* The connection still works with its new buffers. */
 	ASSERT_EQ(4, send(c, "ping", 4, 0));
 	EXPECT_TRUE(poll_one(a, POLLIN, 2000) & POLLIN);
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* Bytes written and not sent yet (SIOCOUTQNSD). */
+static int unsent(int fd)
+{
+	int n = -1;
+
+	if (ioctl(fd, SIOCOUTQNSD, &n))
+		return -1;
+	return n;
+}
+
+/*
+ * TTP_WINDOW_CLAMP, set on the listener, is inherited by the connection and
+ * caps every window it advertises (rounded up to its scale unit), from the
+ * SYN-ACK on, while 256 KiB go through: the sender never has more in
+ * flight than that and one segment (a segment that starts in the window
+ * goes whole when nothing else is in flight, protocol.rst "Data
+ * transfer and flow control").  Segments of 1000 bytes, well under the clamp; unclamped, the
+ * window over loopback is 64 KiB and more.
+ */
+TEST(window_clamp_caps_every_advertised_window)
+{
+	static unsigned char out[262144], in[262144];
+	struct ttp_info ci, ai;
+	size_t sent = 0, got = 0;
+	unsigned int most = 0, cap;
+	int l, c, a, port;
+	long long end;
+	ssize_t n;
+
+	setup_netns(_metadata);
+	l = ttp_listen_on("127.0.0.1", 0, 8);
+	ASSERT_LE(0, l);
+	ASSERT_EQ(0, set_int(l, SOL_TTP, TTP_WINDOW_CLAMP, 10000));
+	ASSERT_EQ(0, set_int(l, SOL_TTP, TTP_MAXSEG, 1000));
+	port = ttp_local_port(l);
+	c = ttp_connect_to("127.0.0.1", port);
+	ASSERT_LE(0, c);
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	EXPECT_EQ(10000, get_int(a, SOL_TTP, TTP_WINDOW_CLAMP));
+	EXPECT_EQ(0, get_int(c, SOL_TTP, TTP_WINDOW_CLAMP));
+	ASSERT_EQ(0, ttp_get_info(a, &ai));
+	cap = 10000 + (1U << ai.ttpi_rcv_wscale) - 1;
+	fill_pattern(out, sizeof(out), 3);
+	end = ttp_now_ms() + 60000;	/* a bound on a hang only */
+	while (got < sizeof(out) && ttp_now_ms() < end) {
+		while (sent < sizeof(out)) {
+			n = send(c, out + sent, sizeof(out) - sent, MSG_DONTWAIT);
+			if (n <= 0)
+				break;
+			sent += n;
+		}
+		ASSERT_EQ(0, ttp_get_info(c, &ci));
+		ASSERT_EQ(0, ttp_get_info(a, &ai));
+		EXPECT_GE(cap, ci.ttpi_snd_wnd);
+		EXPECT_GE(cap + ci.ttpi_snd_mss, ci.ttpi_unacked);
+		EXPECT_GE(cap, ai.ttpi_rcv_wnd);
+		if (ci.ttpi_snd_wnd > most)
+			most = ci.ttpi_snd_wnd;
+		if (!(poll_one(a, POLLIN, 1000) & POLLIN))
+			continue;
+		n = recv(a, in + got, sizeof(in) - got, MSG_DONTWAIT);
+		if (n > 0)
+			got += n;
+	}
+	ASSERT_EQ(sizeof(out), got);
+	EXPECT_EQ(0, memcmp(in, out, sizeof(out)));
+	EXPECT_LT(0U, most);
+	/* As TCP's, only a closed socket may drop its clamp. */
+	EXPECT_ERRNO(EINVAL, set_int(a, SOL_TTP, TTP_WINDOW_CLAMP, 0));
+	EXPECT_ERRNO(EINVAL, set_int(l, SOL_TTP, TTP_WINDOW_CLAMP, 0));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * TTP_NOTSENT_LOWAT: with the peer's window shut (it reads nothing), the
+ * writer stops, and poll() says not writable, once the mark is unsent,
+ * although its send buffer has room for ten times as much; reading at the
+ * other end lets the unsent go and the writer on.
+ */
+TEST(notsent_lowat_stops_the_writer_at_the_mark)
+{
+	static char buf[4096], sink[65536];
+	const int mark = 16384;
+	size_t written = 0, got = 0;
+	struct ttp_info ci;
+	int l, c, a, left;
+	long long end;
+	ssize_t n;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, set_int(a, SOL_SOCKET, SO_RCVBUF, 65536));
+	ASSERT_EQ(0, set_int(c, SOL_SOCKET, SO_SNDBUF, 1 << 20));
+	ASSERT_LE(20 * mark, get_int(c, SOL_SOCKET, SO_SNDBUF));
+	EXPECT_EQ(0, get_int(c, SOL_TTP, TTP_NOTSENT_LOWAT));
+	ASSERT_EQ(0, set_int(c, SOL_TTP, TTP_NOTSENT_LOWAT, mark));
+	EXPECT_EQ(mark, get_int(c, SOL_TTP, TTP_NOTSENT_LOWAT));
+	/*
+	 * Write until nothing more can go: the peer's window is shut (or so
+	 * narrow that what went past it waits for the retransmission timer,
+	 * which has expired: ttpi_backoff).
+	 */
+	end = ttp_now_ms() + 60000;	/* a bound on a hang only */
+	for (;;) {
+		while ((n = send(c, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+			written += n;
+		ASSERT_EQ(EAGAIN, errno);
+		ASSERT_EQ(0, ttp_get_info(c, &ci));
+		if ((!ci.ttpi_snd_wnd && !ci.ttpi_unacked) || ci.ttpi_backoff)
+			break;
+		ASSERT_GT(end, ttp_now_ms()) TH_LOG("the window never shut");
+		poll_one(c, POLLOUT, 100);
+	}
+	left = unsent(c);
+	/*
+	 * At the mark, past it by what the last segments took (a write fills
+	 * the last queued segment up to 64 KiB before the mark is checked,
+	 * as TCP's does), far under the send buffer.
+	 */
+	EXPECT_LE(mark, left);
+	EXPECT_GE(mark + 2 * 65536 + (int)sizeof(buf), left);
+	EXPECT_EQ(0, poll_one(c, POLLOUT, 0) & POLLOUT);
+	/* Read until the writer may go on: under the mark unsent. */
+	while (!(poll_one(c, POLLOUT, 0) & POLLOUT)) {
+		ASSERT_TRUE(poll_one(a, POLLIN, 10000) & POLLIN);
+		n = recv(a, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n > 0)
+			got += n;
+	}
+	EXPECT_GT(mark, unsent(c));
+	while (got < written && (poll_one(a, POLLIN, 10000) & POLLIN)) {
+		n = recv(a, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n > 0)
+			got += n;
+	}
+	EXPECT_EQ(written, got);
 	close(a);
 	close(c);
 	close(l);

@@ -308,10 +308,16 @@ static void *serve_one(void *arg)
 		goto out;
 	}
 	st = transfer(fd, h.id, h.down, h.up, 0);
-	if (!st)
-		printf("server: conn %u: %llu bytes in, %llu out, verified\n",
+	if (!st) {
+		struct ttp_info info = { 0 };
+
+		/* The MSS at the end: path MTU discovery may have lowered it. */
+		if (!use_tcp)
+			ttp_get_info(fd, &info);
+		printf("server: conn %u: %llu bytes in, %llu out, verified, mss %u\n",
 		       h.id, (unsigned long long)h.up,
-		       (unsigned long long)h.down);
+		       (unsigned long long)h.down, info.ttpi_mss);
+	}
 out:
 	close(fd);
 	pthread_mutex_lock(&lock);
@@ -380,6 +386,7 @@ struct cjob {
 	int port, status;
 	uint32_t id;
 	uint64_t up, down;
+	unsigned int mss;	/* at the end, TTP only */
 };
 
 static void *client_one(void *arg)
@@ -409,6 +416,12 @@ static void *client_one(void *arg)
 		return NULL;
 	}
 	j->status = transfer(fd, j->id, j->up, j->down, 1);
+	if (!use_tcp) {
+		struct ttp_info info;
+
+		if (!ttp_get_info(fd, &info))
+			j->mss = info.ttpi_mss;
+	}
 	close(fd);
 	return NULL;
 }
@@ -422,7 +435,7 @@ static int client(const char *addr, int port, int conns, uint64_t up,
 	int i, st = 0;
 
 	for (i = 0; i < conns; i++) {
-		j[i] = (struct cjob){ addr, port, 0, i, up, down };
+		j[i] = (struct cjob){ addr, port, 0, i, up, down, 0 };
 		if (pthread_create(&t[i], NULL, client_one, &j[i]))
 			return 1;
 	}
@@ -432,9 +445,9 @@ static int client(const char *addr, int port, int conns, uint64_t up,
 			st = j[i].status;
 	}
 	if (!st)
-		printf("client: %d connections, %llu bytes up, %llu down each, verified in %.2f s\n",
+		printf("client: %d connections, %llu bytes up, %llu down each, verified in %.2f s, mss %u\n",
 		       conns, (unsigned long long)up,
-		       (unsigned long long)down, now() - start);
+		       (unsigned long long)down, now() - start, j[0].mss);
 	return st;
 }
 

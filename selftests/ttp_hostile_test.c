@@ -431,9 +431,10 @@ TEST(getpeername_on_listener_or_connecting_socket_gets_enotconn)
 /* The options of SOL_TTP, those that exist and numbers that do not. */
 static const int ttp_opts[] = {
 	TTP_INFO, TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_AUTH_KEY,
-	TTP_USER_TIMEOUT, TTP_SYNCNT, TTP_WINDOW_CLAMP,
+	TTP_USER_TIMEOUT, TTP_SYNCNT, TTP_WINDOW_CLAMP, TTP_KEEPIDLE,
+	TTP_KEEPINTVL, TTP_KEEPCNT, TTP_NOTSENT_LOWAT,
 };
-static const int no_opts[] = { 0, 9, 63, 64, 1000, -1, INT_MAX, INT_MIN };
+static const int no_opts[] = { 0, 13, 63, 64, 1000, -1, INT_MAX, INT_MIN };
 
 /* What setsockopt() of a value of 1 gives on a socket not connected. */
 static int set_ok_errno(int opt)
@@ -442,6 +443,11 @@ static int set_ok_errno(int opt)
 	case TTP_NODELAY:
 	case TTP_USER_TIMEOUT:
 	case TTP_SYNCNT:
+	case TTP_KEEPIDLE:
+	case TTP_KEEPINTVL:
+	case TTP_KEEPCNT:
+	case TTP_WINDOW_CLAMP:
+	case TTP_NOTSENT_LOWAT:
 		return 0;
 	case TTP_MAXSEG:		/* 1 is below TTP_MIN_MSS */
 	case TTP_CSUM_ALGO:		/* 1 is TTP_CSUM_CRC32C: valid */
@@ -553,6 +559,12 @@ TEST(option_values_out_of_range_get_einval)
 		{ TTP_USER_TIMEOUT, -1 }, { TTP_USER_TIMEOUT, INT_MIN },
 		{ TTP_SYNCNT, 0 }, { TTP_SYNCNT, 128 }, { TTP_SYNCNT, -1 },
 		{ TTP_SYNCNT, INT_MAX },
+		{ TTP_KEEPIDLE, 0 }, { TTP_KEEPIDLE, 32768 },
+		{ TTP_KEEPIDLE, INT_MIN }, { TTP_KEEPINTVL, 0 },
+		{ TTP_KEEPINTVL, INT_MAX }, { TTP_KEEPCNT, 0 },
+		{ TTP_KEEPCNT, 128 }, { TTP_WINDOW_CLAMP, -1 },
+		{ TTP_WINDOW_CLAMP, INT_MIN }, { TTP_NOTSENT_LOWAT, -1 },
+		{ TTP_NOTSENT_LOWAT, INT_MIN },
 	};
 	static const struct { int opt, val; } good[] = {
 		{ TTP_MAXSEG, 0 }, { TTP_MAXSEG, 64 }, { TTP_MAXSEG, 65535 },
@@ -561,6 +573,9 @@ TEST(option_values_out_of_range_get_einval)
 		{ TTP_USER_TIMEOUT, 0 }, { TTP_USER_TIMEOUT, INT_MAX },
 		{ TTP_SYNCNT, 1 }, { TTP_SYNCNT, 127 },
 		{ TTP_NODELAY, INT_MIN }, { TTP_NODELAY, INT_MAX },
+		{ TTP_KEEPIDLE, 1 }, { TTP_KEEPINTVL, 32767 }, { TTP_KEEPCNT, 127 },
+		{ TTP_WINDOW_CLAMP, 0 }, { TTP_WINDOW_CLAMP, 1 },
+		{ TTP_NOTSENT_LOWAT, 0 }, { TTP_NOTSENT_LOWAT, INT_MAX },
 	};
 	unsigned int i;
 	int fd;
@@ -578,6 +593,9 @@ TEST(option_values_out_of_range_get_einval)
 	EXPECT_EQ(INT_MAX, get_int(fd, SOL_TTP, TTP_USER_TIMEOUT));
 	EXPECT_EQ(127, get_int(fd, SOL_TTP, TTP_SYNCNT));
 	EXPECT_EQ(1, get_int(fd, SOL_TTP, TTP_NODELAY));
+	/* A clamp of 1 is raised to half the smallest receive buffer. */
+	EXPECT_LT(1000, get_int(fd, SOL_TTP, TTP_WINDOW_CLAMP));
+	EXPECT_EQ(INT_MAX, get_int(fd, SOL_TTP, TTP_NOTSENT_LOWAT));
 	close(fd);
 }
 
@@ -594,7 +612,7 @@ TEST(getsockopt_with_short_long_or_bad_buffers)
 	ASSERT_LE(0, fd);
 	for (i = 0; i < sizeof(ttp_opts) / sizeof(ttp_opts[0]); i++) {
 		int opt = ttp_opts[i];
-		bool exists = opt != TTP_AUTH_KEY && opt != TTP_WINDOW_CLAMP;
+		bool exists = opt != TTP_AUTH_KEY;
 
 		if (!exists) {
 			len = sizeof(big);
@@ -655,7 +673,7 @@ TEST(options_in_every_state_leave_the_connection_working)
 	EXPECT_ERRNO(EISCONN, set_int(a, SOL_TTP, TTP_CSUM_ALGO,
 				      TTP_CSUM_INET));
 	/* Every option, every value of a small set, on all three sockets. */
-	for (opt = TTP_INFO; opt <= TTP_WINDOW_CLAMP; opt++) {
+	for (opt = TTP_INFO; opt <= TTP_NOTSENT_LOWAT; opt++) {
 		for (val = -2; val <= 2; val++) {
 			set_int(l, SOL_TTP, opt, val);
 			set_int(c, SOL_TTP, opt, val);

@@ -193,15 +193,20 @@ t_socat_and_netcat() {
 # connection, so the data still in flight or unread then is left out of
 # its count (esnet/iperf issue 382, the same over TCP): what it received
 # may fall short of what was sent by at most the sender's send buffer
-# (written, not yet sent) and the receiver's receive buffer (the window
-# bounds what is in flight and unread), which iperf3 reports.
+# (written, not yet acknowledged) and the receiver's receive buffer
+# (acknowledged, not yet read), which iperf3 reports.  The upload sets
+# both buffers (-w: SO_SNDBUF and SO_RCVBUF at both ends), so that they
+# keep the sizes reported at the start: left to themselves, both grow
+# with the transfer (autotuning), and the bound drawn from their first
+# sizes was passed whenever the test end came while more than that was
+# in flight.
 t_iperf3() {
 	local out tcp_c
 	command -v iperf3 >/dev/null || fail "iperf3 is not installed (scripts/install-deps)"
 	tcp_c=$(tcp_out $C)
 	timeout 120 ip netns exec $S "$run" iperf3 -s -p 8400 >"$TMP/iperf.log" 2>&1 &
 	us_wait_listen $S 8400 || fail "iperf3 does not listen: $(cat "$TMP/iperf.log")"
-	out=$(timeout 60 ip netns exec $C "$run" iperf3 -c $SADDR -p 8400 -n $((XMIB * 8))M --json) ||
+	out=$(timeout 60 ip netns exec $C "$run" iperf3 -c $SADDR -p 8400 -n $((XMIB * 8))M -w 128K --json) ||
 		fail "iperf3 -c exited $?: $out"
 	printf '%s' "$out" | python3 -c '
 import json, sys

@@ -66,7 +66,7 @@ def parse(seg):
                                                               seg[:16])
     return dict(sport=sport, dport=dport, seq=seq, ack=ack,
                 version=vd >> 4, doff=vd & 15, flags=flags, window=window,
-                options=seg[20:(vd & 15) * 4])
+                options=seg[20:(vd & 15) * 4], payload=seg[(vd & 15) * 4:])
 
 
 def stats():
@@ -864,6 +864,281 @@ def t_paws_drops_old_timestamps_and_judges_segments_without_one_by_sequence():
     finally:
         lst.close()
         r.close()
+
+
+# ---- ICMP errors (module/icmp.c) ----
+#
+# A connection in SYN_SENT toward 192.0.2.2, a host on a veth link that
+# takes its SYNs and never answers (its end has no address), and ICMP
+# errors about it forged with a raw socket, as a router on the way could
+# send them.
+
+ICMP_UNREACH, ICMP_PARAMPROB = 3, 12
+UNREACH_HOST, UNREACH_PROTO = 1, 2
+VETH_A, FAR, NEAR = "ttpicmp-a", "192.0.2.2", "192.0.2.1"
+ENOPROTOOPT, EHOSTUNREACH = 92, 113
+
+
+def inet_csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+
+
+class silent_peer:
+    """with silent_peer() as peer: the link to FAR; peer.sniff(port) is
+    the IP packet of the first TTP segment sent to FAR:port."""
+
+    def __enter__(self):
+        self.ns = "ttp-icmp-%d" % os.getpid()
+        cmds = ["ip netns add %s" % self.ns,
+                "ip link add %s type veth peer name ttpicmp-b netns %s" %
+                (VETH_A, self.ns),
+                "ip addr add %s/24 dev %s" % (NEAR, VETH_A),
+                "ip link set %s up" % VETH_A,
+                "ip -n %s link set ttpicmp-b up" % self.ns,
+                # No ARP: FAR's end would not answer it.
+                "ip neigh replace %s lladdr 02:00:00:00:00:02 dev %s "
+                "nud permanent" % (FAR, VETH_A)]
+        for c in cmds:
+            if os.system(c):
+                self.__exit__()
+                raise Fail("%s failed" % c)
+        # ETH_P_ALL: only such taps see what the host sends.
+        self.pkt = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM,
+                                 socket.htons(3))
+        self.pkt.bind((VETH_A, 3))
+        return self
+
+    def sniff(self, port, timeout=30):
+        end = time.time() + timeout
+        self.port = port
+        while time.time() < end:
+            r, _, _ = select.select([self.pkt], [], [], end - time.time())
+            if not r:
+                break
+            ip = self.pkt.recv(65535)
+            ihl = (ip[0] & 15) * 4
+            if ip[0] >> 4 == 4 and ip[9] == PROTO and \
+               parse(ip[ihl:])["dport"] == port:
+                return ip
+        raise Fail("no segment to %s:%d seen" % (FAR, port))
+
+    def more(self, match=lambda p: True):
+        """How many more segments to the port of the last sniff(), for
+        which match(parsed) holds, the host has sent so far."""
+        n = 0
+        while select.select([self.pkt], [], [], 0)[0]:
+            ip = self.pkt.recv(65535)
+            ihl = (ip[0] & 15) * 4
+            if ip[0] >> 4 != 4 or ip[9] != PROTO:
+                continue
+            p = parse(ip[ihl:])
+            if p["dport"] == self.port and match(p):
+                n += 1
+        return n
+
+    def __exit__(self, *exc):
+        if hasattr(self, "pkt"):
+            self.pkt.close()
+        os.system("ip link del %s 2>/dev/null" % VETH_A)
+        os.system("ip netns del %s 2>/dev/null" % self.ns)
+
+
+def forge_icmp(quoted, typ, code, rest=0, seq_delta=0):
+    """An ICMP error from FAR to NEAR quoting the IP header and first 8
+    bytes of @quoted, its sequence number moved by @seq_delta."""
+    ihl = (quoted[0] & 15) * 4
+    q = bytearray(quoted[:ihl + 8])
+    seq = (struct.unpack("!I", q[ihl + 4:ihl + 8])[0] + seq_delta) % 2**32
+    q[ihl + 4:ihl + 8] = struct.pack("!I", seq)
+    icmp = struct.pack("!BBHI", typ, code, 0, rest) + bytes(q)
+    icmp = icmp[:2] + struct.pack("!H", inet_csum(icmp)) + icmp[4:]
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 0, 0, 64,
+                     socket.IPPROTO_ICMP, 0, socket.inet_aton(FAR),
+                     socket.inet_aton(NEAR))
+    s.sendto(ip + icmp, (NEAR, 0))
+    s.close()
+
+
+def connect_far(port):
+    """A non-blocking connect() to FAR:port, left in SYN_SENT."""
+    s = socket.socket(FAMILY, socket.SOCK_STREAM, 0)
+    s.setblocking(False)
+    a = ttp_addr(FAR, port)
+    rc = libc.connect(s.fileno(), ctypes.byref(a), ctypes.sizeof(a))
+    check(rc < 0 and ctypes.get_errno() == errno.EINPROGRESS,
+          "connect() returned %d, errno %d" % (rc, ctypes.get_errno()))
+    return s
+
+
+def so_error(s):
+    return s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+
+
+def connect_ended(s, secs):
+    """Whether the connect() on @s ended within @secs."""
+    p = select.poll()
+    p.register(s, select.POLLOUT)
+    return bool(p.poll(secs * 1000))
+
+
+def t_icmp_protocol_unreachable_ends_connect_at_once():
+    # With an initial RTO of 30 s, an error that did not end it would
+    # leave the SYN to go again (TtpRetransSegs) before connect() ended.
+    with silent_peer() as peer, sysctl("rto_initial_ms", 30000):
+        before = stats()
+        s = connect_far(7101)
+        syn = peer.sniff(7101)
+        forge_icmp(syn, ICMP_UNREACH, UNREACH_PROTO)
+        check(connect_ended(s, 120), "connect() still waits")
+        check(so_error(s) == ENOPROTOOPT,
+              "SO_ERROR %d, not ENOPROTOOPT" % so_error(s))
+        check(peer.more() == 0,
+              "the SYN went again: the error did not end connect()")
+        after = stats()
+        for name in ("TtpInIcmpErrors", "TtpAttemptFails"):
+            check(after[name] > before[name], "%s did not move" % name)
+        s.close()
+
+
+def t_icmp_not_quoting_a_sequence_number_in_flight_is_ignored():
+    with silent_peer() as peer, sysctl("rto_initial_ms", 30000):
+        s = connect_far(7102)
+        syn = peer.sniff(7102)
+        before = stats()
+        # A blind attacker's guesses (RFC 5927): past snd_nxt (ISS + 1),
+        # well past, and before the ISS.
+        for delta in (2, 1 << 20, -1):
+            forge_icmp(syn, ICMP_UNREACH, UNREACH_PROTO, seq_delta=delta)
+        check(wait_until(lambda: stats()["TtpInIcmpOutOfWindow"] >=
+                         before["TtpInIcmpOutOfWindow"] + 3, 30),
+              "TtpInIcmpOutOfWindow did not count the three")
+        check(not connect_ended(s, 0) and so_error(s) == 0,
+              "the connection took an error it should not have")
+        check(ttp_info(s)["state"] == 2, "not in SYN_SENT any more")
+        # The one that does quote it still works.
+        forge_icmp(syn, ICMP_PARAMPROB, 0)
+        check(connect_ended(s, 120), "parameter problem did not end it")
+        check(so_error(s) == errno.EPROTO, "SO_ERROR not EPROTO")
+        s.close()
+
+
+def t_icmp_host_unreachable_is_reported_when_connect_times_out():
+    with silent_peer() as peer, sysctl("syn_retries", 1):
+        s = connect_far(7103)
+        syn = peer.sniff(7103)
+        before = stats()["TtpInIcmpErrors"]
+        forge_icmp(syn, ICMP_UNREACH, UNREACH_HOST)
+        check(wait_until(lambda: stats()["TtpInIcmpErrors"] > before, 30),
+              "not counted")
+        # A soft error: the connection goes on trying (the SYN again).
+        check(not connect_ended(s, 0), "a soft error ended connect()")
+        check(connect_ended(s, 120), "connect() did not time out")
+        check(so_error(s) == EHOSTUNREACH,
+              "SO_ERROR %d, not EHOSTUNREACH" % so_error(s))
+        s.close()
+
+
+# ---- keepalive (SO_KEEPALIVE; module/timer.c) ----
+
+TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT = 9, 10, 11
+
+
+def keepalive(s, idle, intvl, cnt):
+    s.setsockopt(SOL_TTP, TTP_KEEPIDLE, idle)
+    s.setsockopt(SOL_TTP, TTP_KEEPINTVL, intvl)
+    s.setsockopt(SOL_TTP, TTP_KEEPCNT, cnt)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
+
+
+def t_keepalive_options_default_to_the_sysctls_and_check_ranges():
+    s = socket.socket(FAMILY, socket.SOCK_STREAM, 0)
+    with sysctl("keepalive_time_ms", 600000), \
+            sysctl("keepalive_intvl_ms", 20000), \
+            sysctl("keepalive_probes", 4):
+        got = [s.getsockopt(SOL_TTP, o)
+               for o in (TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT)]
+        check(got == [600, 20, 4], "defaults %s, not the sysctls'" % got)
+    for opt, bad in ((TTP_KEEPIDLE, (0, -1, 32768)),
+                     (TTP_KEEPINTVL, (0, 32768)), (TTP_KEEPCNT, (0, 128))):
+        for v in bad:
+            try:
+                s.setsockopt(SOL_TTP, opt, v)
+                raise Fail("option %d took %d" % (opt, v))
+            except OSError as e:
+                check(e.errno == errno.EINVAL, "option %d, %d: %s" %
+                      (opt, v, e))
+    keepalive(s, 32767, 32767, 127)
+    got = [s.getsockopt(SOL_TTP, o)
+           for o in (TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT)]
+    check(got == [32767, 32767, 127], "read back %s" % got)
+    s.close()
+
+
+def t_keepalive_probes_a_live_peer_which_answers():
+    """Idle 1 s, a probe a second, 2 without an answer would end it: the
+    peer answers each, and after more probes than that the connection
+    is still there.  A probe is one byte the peer already has, at its
+    ACK less one: its answer acknowledges the same."""
+    r = Raw()
+    lst = ttp_listener(4740)
+    c = ttp_connect(4740)
+    a = ttp_accept(lst)
+    try:
+        before = stats()["TtpKeepAliveProbes"]
+        keepalive(c, 1, 1, 2)
+        check(wait_until(lambda: stats()["TtpKeepAliveProbes"] >= before + 4,
+                         120), "fewer than 4 probes")
+        check(ttp_info(c)["state"] == 1, "the connection ended")
+        probe = r.recv(lambda p: p["dport"] == 4740 and
+                       p["flags"] & ~CRC == ACK and len(p["payload"]) == 1)
+        check(probe is not None, "no probe seen")
+        answer = r.recv(lambda p: p["sport"] == 4740 and p["flags"] & ACK)
+        check(answer is not None and answer["ack"] == (probe["seq"] + 1) %
+              2**32, "probe %s, answer %s" % (probe, answer))
+        echo_check(a, c, 1000)
+    finally:
+        c.close()
+        a.close()
+        lst.close()
+        r.close()
+
+
+def t_keepalive_ends_a_connection_to_a_silent_peer():
+    """A connection to FAR, its handshake answered by a SYN+ACK forged
+    here, then nothing: idle 1 s, 2 probes 1 s apart, both seen on the
+    link, then ETIMEDOUT."""
+    with silent_peer() as peer:
+        before = stats()
+        s = connect_far(7104)
+        syn = peer.sniff(7104)
+        ihl = (syn[0] & 15) * 4
+        p = parse(syn[ihl:])
+        send_spoofed(segment(7104, p["sport"], seq=5000,
+                             ack=(p["seq"] + 1) % 2**32, flags=SYN | ACK,
+                             src=FAR, dst=NEAR), FAR, NEAR)
+        check(connect_ended(s, 120) and so_error(s) == 0,
+              "the forged SYN+ACK did not open it")
+        keepalive(s, 1, 1, 2)
+        pl = select.poll()
+        pl.register(s, select.POLLIN)
+        check(pl.poll(120000), "the connection is still open")
+        check(so_error(s) == errno.ETIMEDOUT, "SO_ERROR %d" % so_error(s))
+        after = stats()
+        check(after["TtpKeepAliveProbes"] - before["TtpKeepAliveProbes"] ==
+              2, "%d probes, not 2" % (after["TtpKeepAliveProbes"] -
+                                       before["TtpKeepAliveProbes"]))
+        check(after["TtpKeepAliveTimeouts"] ==
+              before["TtpKeepAliveTimeouts"] + 1, "not counted")
+        n = peer.more(lambda p: len(p["payload"]) == 1 and
+                      p["flags"] & ~CRC == ACK)
+        check(n == 2, "%d one-byte probes on the link, not 2" % n)
+        s.close()
 
 
 TESTS = [t for n, t in sorted(globals().items()) if n.startswith("t_")]

@@ -5,10 +5,12 @@
  *   ttp_xfer server [-b ADDR] -p PORT [-c CONNS] [-t SECS]
  *	An echo server: accepts connections and sends every byte back;
  *	exits 0 after CONNS connections ended cleanly (0: never).
- *   ttp_xfer client -a ADDR -p PORT [-n CONNS] [-s BYTES] [-S SEED] [-t SECS]
- *	Opens CONNS connections at once; each sends BYTES of a pattern
- *	unique to it, half-closes, and checks that the echo is the same
- *	bytes in the same order.  Exits 0 if every connection verified.
+ *   ttp_xfer client -a ADDR [-b ADDR[,ADDR...]] -p PORT [-n CONNS]
+ *		    [-s BYTES] [-S SEED] [-t SECS]
+ *	Opens CONNS connections at once, from the local addresses of -b in
+ *	turn if it is given; each sends BYTES of a pattern unique to it,
+ *	half-closes, and checks that the echo is the same bytes in the
+ *	same order.  Exits 0 if every connection verified.
  *
  * One process, non-blocking sockets and epoll, so hundreds of connections
  * cost nothing.  Exit status: 0 all good, 1 data or protocol error, 2 bad
@@ -95,7 +97,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: ttp_xfer server [-b ADDR] -p PORT [-c CONNS] [-t SECS]\n"
-		"       ttp_xfer client -a ADDR -p PORT [-n CONNS] [-s BYTES] [-S SEED] [-t SECS]\n");
+		"       ttp_xfer client -a ADDR [-b ADDR[,ADDR...]] -p PORT [-n CONNS] [-s BYTES] [-S SEED] [-t SECS]\n");
 	return 2;
 }
 
@@ -103,8 +105,11 @@ static int usage(void)
 
 struct sconn {
 	int fd;
-	unsigned char buf[CHUNK];
-	size_t len, off;	/* bytes waiting to be echoed */
+	/* Bytes waiting to be echoed: a buffer only while there are some,
+	 * so that 100,000 open connections do not need 6 GiB.
+	 */
+	unsigned char *buf;
+	size_t len, off;
 	int eof;
 	unsigned int events;	/* what epoll waits for on it */
 	int stale;		/* idle seconds poll() found it ready */
@@ -224,17 +229,29 @@ static int server(const char *addr, int port, int conns, int secs)
 			}
 			c->len = c->off = 0;
 			if (!c->eof) {
-				r = read(c->fd, c->buf, sizeof(c->buf));
 				unsigned int want = EPOLLIN;
+				int err;
 
+				if (!c->buf)
+					c->buf = malloc(CHUNK);
+				if (!c->buf) {
+					fprintf(stderr, "ttp_xfer: server: out of memory\n");
+					goto bad;
+				}
+				r = read(c->fd, c->buf, CHUNK);
+				err = errno;
+				if (r <= 0) {
+					free(c->buf);
+					c->buf = NULL;
+				}
 				if (r > 0) {
 					c->len = r;
 					want = EPOLLOUT;
 				} else if (r == 0) {
 					c->eof = 1;
-				} else if (errno != EAGAIN) {
+				} else if (err != EAGAIN) {
 					fprintf(stderr, "ttp_xfer: server read: %s\n",
-						strerror(errno));
+						strerror(err));
 					goto bad;
 				}
 				if (!c->eof) {
@@ -246,12 +263,14 @@ static int server(const char *addr, int port, int conns, int secs)
 			shutdown(c->fd, SHUT_WR);
 			close(c->fd);
 			sconn_unlink(c);
+			free(c->buf);
 			free(c);
 			done++;
 			continue;
 bad:
 			close(c->fd);
 			sconn_unlink(c);
+			free(c->buf);
 			free(c);
 			done++;
 			failed++;
@@ -309,8 +328,33 @@ static int client_check(struct cconn *cs, int conns, int unfinished)
 	return 0;
 }
 
-static int client(const char *addr, int port, int conns, uint64_t bytes,
-		  int secs)
+/*
+ * The local addresses of -b, comma-separated, into @la (at most @max);
+ * returns how many, or -1 for one that is not an address.
+ */
+static int local_addrs(char *list, struct sockaddr_ttp *la, int max)
+{
+	char *tok, *save = NULL;
+	int n = 0;
+
+	for (tok = strtok_r(list, ",", &save); tok && n < max;
+	     tok = strtok_r(NULL, ",", &save)) {
+		struct in_addr in;
+
+		if (inet_pton(AF_INET, tok, &in) != 1)
+			return -1;
+		la[n++] = ttp_addr(tok, 0);
+	}
+	return n;
+}
+
+/*
+ * Connection i is bound to local address i % nla first (if there are
+ * any): each address has its own ephemeral ports, so that more
+ * connections than one address has ports can be open at once.
+ */
+static int client(const char *addr, const struct sockaddr_ttp *la, int nla,
+		  int port, int conns, uint64_t bytes, int secs)
 {
 	struct cconn *cs = calloc(conns, sizeof(*cs));
 	struct sockaddr_ttp a = ttp_addr(addr, port);
@@ -327,6 +371,11 @@ static int client(const char *addr, int port, int conns, uint64_t bytes,
 		if (c->fd < 0) {
 			perror("ttp_xfer: socket");
 			return 1;
+		}
+		if (nla && bind(c->fd, (const struct sockaddr *)&la[i % nla],
+				sizeof(la[0]))) {
+			perror("ttp_xfer: bind");
+			return 3;
 		}
 		if (connect(c->fd, (struct sockaddr *)&a, sizeof(a)) &&
 		    errno != EINPROGRESS) {
@@ -438,7 +487,9 @@ static int client(const char *addr, int port, int conns, uint64_t bytes,
 int main(int argc, char **argv)
 {
 	const char *addr = "0.0.0.0";
-	int port = -1, conns = 1, secs = 120, opt, srv;
+	char *local = NULL;
+	struct sockaddr_ttp la[16];
+	int port = -1, conns = 1, secs = 120, opt, srv, nla = 0;
 	unsigned int seed = 1;
 	uint64_t bytes = 65536;
 	char *end;
@@ -458,8 +509,13 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "a:b:p:c:n:s:S:t:")) != -1) {
 		switch (opt) {
 		case 'a':
-		case 'b':
 			addr = optarg;
+			break;
+		case 'b':	/* the server's address, the client's own */
+			if (srv)
+				addr = optarg;
+			else
+				local = optarg;
 			break;
 		case 'p':
 			port = strtol(optarg, &end, 10);
@@ -492,14 +548,20 @@ int main(int argc, char **argv)
 	if (port < 0 || (!srv && conns < 1))
 		return usage();
 	signal(SIGPIPE, SIG_IGN);
+	if (local) {
+		nla = local_addrs(local, la, sizeof(la) / sizeof(la[0]));
+		if (nla <= 0)
+			return usage();
+	}
 	/* Thousands of connections need as many descriptors. */
 	{
-		struct rlimit r = { 65536, 65536 };
+		rlim_t n = conns + 64 > 65536 ? conns + 64 : 65536;
+		struct rlimit r = { n, n };
 
 		if (setrlimit(RLIMIT_NOFILE, &r))
 			perror("ttp_xfer: setrlimit");
 	}
 	pattern_init(seed);
 	return srv ? server(addr, port, conns, secs) :
-		     client(addr, port, conns, bytes, secs);
+		     client(addr, la, nla, port, conns, bytes, secs);
 }

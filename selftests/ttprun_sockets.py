@@ -53,7 +53,15 @@ def check_tcp_options_map_to_ttp(addr, port):
     for opt in (socket.TCP_KEEPIDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT):
         s.setsockopt(socket.IPPROTO_TCP, opt, 30)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1200)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_WINDOW_CLAMP, 20000)
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, 16384)
     s.connect((addr, port))
+    # TTP took them (when ignored, both read 0).
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_WINDOW_CLAMP) == 20000
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT) == 16384
+    # TTP's keepalive took them (Linux's defaults would read 7200, 75, 9).
+    for opt in (socket.TCP_KEEPIDLE, socket.TCP_KEEPINTVL, socket.TCP_KEEPCNT):
+        assert s.getsockopt(socket.IPPROTO_TCP, opt) == 30, opt
     assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG) == 1200
     # TCP takes TCP_MAXSEG after the handshake too.

@@ -353,6 +353,16 @@ static int ttp_opt_of_tcp(int optname)
 		return TTP_USER_TIMEOUT;
 	case TCP_SYNCNT:
 		return TTP_SYNCNT;
+	case TCP_KEEPIDLE:		/* seconds, as TTP's */
+		return TTP_KEEPIDLE;
+	case TCP_KEEPINTVL:
+		return TTP_KEEPINTVL;
+	case TCP_KEEPCNT:
+		return TTP_KEEPCNT;
+	case TCP_WINDOW_CLAMP:		/* bytes, as TTP's */
+		return TTP_WINDOW_CLAMP;
+	case TCP_NOTSENT_LOWAT:
+		return TTP_NOTSENT_LOWAT;
 	default:
 		return 0;
 	}
@@ -362,17 +372,12 @@ static int ttp_opt_of_tcp(int optname)
 static int tcp_opt_ignored(int optname)
 {
 	switch (optname) {
-	case TCP_KEEPIDLE:
-	case TCP_KEEPINTVL:
-	case TCP_KEEPCNT:
 	case TCP_QUICKACK:
 	case TCP_CORK:
 	case TCP_DEFER_ACCEPT:
 	case TCP_LINGER2:
-	case TCP_WINDOW_CLAMP:
 	case TCP_FASTOPEN:
 	case TCP_FASTOPEN_CONNECT:
-	case TCP_NOTSENT_LOWAT:
 	case TCP_THIN_LINEAR_TIMEOUTS:
 	case TCP_CONGESTION:
 		return 1;
@@ -495,19 +500,11 @@ static int get_tcp_opt(int fd, int optname, void *val, socklen_t *len)
 			return -1;
 		*len = ttp_tcp_info(&ti, val, *len);
 		return 0;
-	case TCP_KEEPIDLE:
-		return put_int(val, len, 7200);	/* Linux's defaults */
-	case TCP_KEEPINTVL:
-		return put_int(val, len, 75);
-	case TCP_KEEPCNT:
-		return put_int(val, len, 9);
 	case TCP_QUICKACK:
 		return put_int(val, len, 1);
 	case TCP_CORK:
 	case TCP_DEFER_ACCEPT:
 	case TCP_FASTOPEN:
-	case TCP_NOTSENT_LOWAT:
-	case TCP_WINDOW_CLAMP:
 		return put_int(val, len, 0);
 	case TCP_CONGESTION:
 		/* TTP's congestion control is NewReno (Reno with SACK). */

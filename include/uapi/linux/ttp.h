@@ -77,7 +77,20 @@ enum {
 #define TTP_AUTH_KEY		5	/* struct ttp_auth_key (reserved) */
 #define TTP_USER_TIMEOUT	6	/* unsigned int, ms before ETIMEDOUT */
 #define TTP_SYNCNT		7	/* int: SYN retransmissions */
-#define TTP_WINDOW_CLAMP	8	/* int: cap on the advertised window */
+#define TTP_WINDOW_CLAMP	8	/* int: cap on the advertised window,
+					 * bytes (0: none)
+					 */
+#define TTP_KEEPIDLE		9	/* int: seconds idle before keepalive
+					 * probes (SO_KEEPALIVE), 1..32767
+					 */
+#define TTP_KEEPINTVL		10	/* int: seconds between probes */
+#define TTP_KEEPCNT		11	/* int: probes unanswered before
+					 * ETIMEDOUT, 1..127
+					 */
+#define TTP_NOTSENT_LOWAT	12	/* int: writable while fewer bytes
+					 * than this wait unsent (0: the
+					 * sysctl's)
+					 */
 
 /* Checksum algorithms, as negotiated in the handshake. */
 enum {
