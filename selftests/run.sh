@@ -13,8 +13,26 @@
 # kernel stacks, are printed with its output (hang_report), so that a hang
 # explains itself.
 #
-#   selftests/run.sh [PROGRAM...]     default: every program of the Makefile
+#   selftests/run.sh [--part I/N] [PROGRAM...]
+#
+# Default: every program of the Makefile.  --part I/N runs the I-th of N
+# parts of them (scripts/check runs a lane's parts in VMs side by side):
+# the programs go, the longest first, each to the part with the least work
+# so far, by the seconds the COST column of the table below gives for this
+# lane, so that every program is in exactly one part and the parts take
+# about as long.
 cd "$(dirname "$0")" || exit 1
+
+part=
+if [ "${1:-}" = --part ]; then
+	part=${2:-}
+	shift 2 || true
+	if ! [[ $part =~ ^([1-9][0-9]*)/([1-9][0-9]*)$ ]] ||
+		[ "${BASH_REMATCH[1]}" -gt "${BASH_REMATCH[2]}" ]; then
+		echo "run.sh: --part needs I/N with 1 <= I <= N, not '$part'" >&2
+		exit 2
+	fi
+fi
 
 default_s=$(sed -n 's/^timeout=//p' settings)
 
@@ -27,35 +45,81 @@ default_s=$(sed -n 's/^timeout=//p' settings)
 # 6.12 (its 100,000 cycles at a fifteenth of their unloaded rate), the C
 # programs under 90 s on the debug lane.  The harness's fuzzer may take 480 s.  A program missing
 # here gets the default of the settings file, four times that on the debug
-# lane.  Columns: program, 6.1 and 6.12, debug.
+# lane.  Columns: program, its limit on 6.1 and 6.12 and on debug, then
+# its COST there: the seconds it took on an idle two-core machine, which
+# only --part reads.
+# A "-" as the debug limit: the debug lane does not run the program
+# unless it is named.  ttp_ttpperf.sh is a test of the tool's figures,
+# half of them over TCP; what it asks of TTP (bulk streams, connections
+# set up and closed in a loop) ttp_reliable.sh and ttp_lifecycle.sh ask
+# there too.
 # TTP_LIMIT_S=N gives every program N seconds instead (to see a report).
-limit_of() {
-	local lim col=2
-	[ "${TTP_LANE:-}" = debug ] && col=3
-	lim=$(awk -v p="$1" -v col=$col '$1 == p { print $col }' <<'LIMITS'
-ttp_socket_test		300	600
-ttp_api_test		300	900
-ttp_hostile_test	900	900
-ttp_kunit.sh		300	900
-ttp_module.sh		900	1800
-ttp_conn.sh		900	1800
-ttp_wire.py		300	600
-ttp_hostile.sh		1800	2400
-ttp_reliable.sh		3600	1800
-ttp_gso.sh		900	1800
-ttp_lifecycle.sh	2400	2400
-ttp_ttpcat.sh		600	900
-ttp_ttpstat.sh		300	600
-ttp_ttprun.sh		900	1200
-ttp_ttpperf.sh		600	900
+# table COLUMN PROGRAM: PROGRAM's figure in COLUMN (2 to 5) of the table.
+table() {
+	awk -v p="$2" -v col="$1" '$1 == p { print $col }' <<'LIMITS'
+# program		limit		cost
+#			deb.	debug	deb.	debug
+ttp_socket_test		300	600	1	5
+ttp_api_test		300	900	9	30
+ttp_hostile_test	900	900	23	35
+ttp_kunit.sh		300	900	1	17
+ttp_module.sh		900	1800	12	54
+ttp_conn.sh		900	1800	50	135
+ttp_wire.py		300	600	5	10
+ttp_hostile.sh		1800	2400	52	252
+ttp_reliable.sh		3600	1800	289	541
+ttp_gso.sh		900	1800	122	200
+ttp_lifecycle.sh	2400	2400	135	200
+ttp_stall.sh		1200	4800	22	60
+ttp_icmp.sh		600	1200	60	150
+ttp_ttpcat.sh		600	900	9	30
+ttp_ttpstat.sh		300	600	6	20
+ttp_ttprun.sh		900	1200	38	100
+ttp_ttpperf.sh		600	-	39	-
 LIMITS
-)
+}
+
+# limit_of PROGRAM: its time limit in seconds on this lane.
+limit_of() {
+	local lim
+	if [ "${TTP_LANE:-}" = debug ]; then
+		lim=$(table 3 "$1")
+	else
+		lim=$(table 2 "$1")
+	fi
+	[ "$lim" = - ] && lim=
 	[ -n "${TTP_LIMIT_S:-}" ] && lim=$TTP_LIMIT_S
 	if [ -z "$lim" ]; then
 		lim=$default_s
 		[ "${TTP_LANE:-}" = debug ] && lim=$((lim * 4))
 	fi
 	echo "$lim"
+}
+
+# part_of I/N PROGRAM...: the programs of part I of N, in the order given.
+part_of() {
+	local i=${1%/*} n=${1#*/} col=4 p c k best
+	[ "${TTP_LANE:-}" = debug ] && col=5
+	local -a load=() owner=()
+	for ((k = 1; k <= n; k++)); do load[k]=0; done
+	shift
+	# The longest first, each to the part with the least so far.
+	while read -r c p; do
+		best=1
+		for ((k = 2; k <= n; k++)); do
+			[ "${load[k]}" -lt "${load[best]}" ] && best=$k
+		done
+		load[best]=$((load[best] + c))
+		owner+=("$p:$best")
+	done < <(for p in "$@"; do
+		c=$(table $col "$p")
+		echo "${c:-60} $p"
+	done | sort -k1,1nr -k2,2)
+	for p in "$@"; do
+		for c in "${owner[@]}"; do
+			[ "$c" = "$p:$i" ] && echo "$p"
+		done
+	done
 }
 
 # hang_report PID: what a program that hangs is doing, and every TTP socket
@@ -104,7 +168,7 @@ hang_report() {
 	echo "=== end of hang report"
 }
 
-progs=("$@")
+progs=("$@") left_out=()
 if [ ${#progs[@]} -eq 0 ]; then
 	# shellcheck disable=SC2207
 	progs=($(make -s --no-print-directory -f - print <<'MK'
@@ -113,15 +177,32 @@ print:
 	@echo $(TEST_GEN_PROGS) $(TEST_PROGS)
 MK
 ))
+	if [ "${TTP_LANE:-}" = debug ]; then
+		kept=() left_out=()
+		for p in "${progs[@]}"; do
+			if [ "$(table 3 "$p")" = - ]; then
+				left_out+=("$p")
+			else
+				kept+=("$p")
+			fi
+		done
+		progs=("${kept[@]}")
+	fi
 fi
 if [ ${#progs[@]} -eq 0 ]; then
 	echo "run.sh: no test program found" >&2
 	exit 1
 fi
+if [ -n "$part" ]; then
+	# shellcheck disable=SC2207
+	progs=($(part_of "$part" "${progs[@]}"))
+fi
 
 pass=0 fail=0 skip=0 n=0
 echo "TAP version 13"
 echo "1..${#progs[@]}"
+[ -n "$part" ] && echo "# part $part: ${progs[*]}"
+[ ${#left_out[@]} -gt 0 ] && echo "# not run on the debug lane: ${left_out[*]}"
 for p in "${progs[@]}"; do
 	n=$((n + 1))
 	echo "# selftests: ttp: $p"
