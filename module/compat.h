@@ -49,4 +49,15 @@
 	({ (void)(n); register_net_sysctl(net, path, table); })
 #endif
 
+/*
+ * A string field of a trace event: 6.12's __assign_str() takes the value
+ * from the field's __string(), 6.1's takes it again (module/trace.h).
+ */
+#ifdef TTP_HAVE_ASSIGN_STR_ONE_ARG
+#define ttp_assign_str(dst, src)	\
+	do { (void)(src); __assign_str(dst); } while (0)
+#else
+#define ttp_assign_str(dst, src)	__assign_str(dst, src)
+#endif
+
 #endif /* _TTP_COMPAT_H */

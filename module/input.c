@@ -22,6 +22,7 @@
 
 #include <kunit/visibility.h>
 
+#include "trace.h"
 #include "ttp.h"
 
 /* What the input path needs of a segment, kept in skb->cb. */
@@ -39,6 +40,7 @@ static_assert(sizeof(struct ttp_rcv_cb) <= sizeof_field(struct sk_buff, cb));
 
 static void ttp_drop(struct sock *sk, struct sk_buff *skb, int field)
 {
+	trace_ttp_drop(skb, field);
 	TTP_INC_STATS(sock_net(sk), field);
 	kfree_skb(skb);
 }
@@ -327,6 +329,7 @@ static enum ttp_step ttp_rcv_step_seq(struct sock *sk, struct sk_buff *skb,
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct net *net = sock_net(sk);
 	bool answer = s->len || (s->flags & (TTPF_SYN | TTPF_FIN));
+	int field;
 
 	if (!ttp_ts_acceptable(sk, &TTP_RCV_CB(skb)->opts, s->flags)) {
 		/* An old duplicate with data is answered, as below. */
@@ -345,6 +348,8 @@ static enum ttp_step ttp_rcv_step_seq(struct sock *sk, struct sk_buff *skb,
 	 * starts where we are (RFC 793): only its data goes.
 	 */
 	if (s->seq == tsk->rcv_nxt && !(s->flags & (TTPF_RST | TTPF_SYN))) {
+		if (s->len)
+			trace_ttp_drop(skb, TTP_MIB_RCVQDROP);
 		TTP_INC_STATS(net, TTP_MIB_RCVQDROP);
 		s->len = 0;
 		s->flags &= ~TTPF_FIN;
@@ -352,9 +357,11 @@ static enum ttp_step ttp_rcv_step_seq(struct sock *sk, struct sk_buff *skb,
 		return TTP_STEP_NEXT;
 	}
 	/* Data we have all of is a duplicate; the rest is out of the window. */
-	TTP_INC_STATS(net, s->len && !(s->flags & (TTPF_RST | TTPF_SYN)) &&
-		      !ttp_seq_after(s->seq + s->len, tsk->rcv_nxt) ?
-		      TTP_MIB_DUPSEGS : TTP_MIB_OUTOFWINDOW);
+	field = s->len && !(s->flags & (TTPF_RST | TTPF_SYN)) &&
+		!ttp_seq_after(s->seq + s->len, tsk->rcv_nxt) ?
+		TTP_MIB_DUPSEGS : TTP_MIB_OUTOFWINDOW;
+	trace_ttp_drop(skb, field);
+	TTP_INC_STATS(net, field);
 	if (!(s->flags & TTPF_RST) && answer)
 		ttp_send_ack(sk);
 	return TTP_STEP_DONE;
@@ -735,6 +742,7 @@ int ttp_v4_rcv(struct sk_buff *skb)
 	if (!sk && ttp_for_listener(th->flags))
 		sk = ttp_lookup_listener(net, iph->daddr, th->dest);
 	if (!sk) {
+		trace_ttp_drop(skb, TTP_MIB_INNOPORTS);
 		TTP_INC_STATS(net, TTP_MIB_INNOPORTS);
 		ttp_send_reset_reply(net, skb);
 		kfree_skb(skb);
@@ -758,6 +766,7 @@ int ttp_v4_rcv(struct sk_buff *skb)
 	}
 	nf_reset_ct(skb);
 	__skb_pull(skb, hlen);
+	trace_ttp_recv(sk, skb, iph->saddr, iph->daddr, skb->len);
 
 	bh_lock_sock_nested(sk);
 	/*
@@ -783,6 +792,7 @@ int ttp_v4_rcv(struct sk_buff *skb)
 	return 0;
 
 drop:
+	trace_ttp_drop(skb, drop);
 	TTP_INC_STATS(net, drop);
 	kfree_skb(skb);
 	return 0;

@@ -18,6 +18,7 @@
 #include <net/sock.h>
 #include <kunit/visibility.h>
 
+#include "trace.h"
 #include "ttp.h"
 
 static siphash_aligned_key_t ttp_isn_key;
@@ -171,6 +172,10 @@ static int ttp_xmit(struct sock *sk, struct sk_buff *skb)
 {
 	int err;
 
+	trace_ttp_send(sk, skb, inet_sk(sk)->inet_saddr,
+		       inet_sk(sk)->inet_daddr,
+		       skb->len - ttp_hdr_len((struct ttphdr *)
+					      skb_transport_header(skb)));
 	skb->protocol = htons(ETH_P_IP);
 	skb->priority = READ_ONCE(sk->sk_priority);
 	skb->mark = READ_ONCE(sk->sk_mark);
@@ -628,6 +633,9 @@ void ttp_retransmit_lost(struct sock *sk, bool force)
 		tsk->retrans_out += len;
 		if (cb->retrans < U8_MAX)
 			cb->retrans++;
+		trace_ttp_retransmit(sk, skb,
+				     tsk->ca_state == TTP_CA_RECOVERY ?
+				     TTP_RTX_RECOVERY : TTP_RTX_LOSS);
 		tsk->total_retrans++;
 		TTP_INC_STATS(net, TTP_MIB_RETRANSSEGS);
 		if (tsk->ca_state == TTP_CA_RECOVERY)
@@ -780,6 +788,7 @@ int ttp_retransmit_head(struct sock *sk)
 	err = ttp_transmit_queued(sk, skb);
 	if (!err) {
 		TTP_SKB_CB(skb)->retrans++;
+		trace_ttp_retransmit(sk, skb, TTP_RTX_HANDSHAKE);
 		ttp_sk(sk)->total_retrans++;
 		TTP_INC_STATS(sock_net(sk), TTP_MIB_RETRANSSEGS);
 	}

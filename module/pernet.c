@@ -64,6 +64,17 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_KEEPALIVETIMEOUTS]	= "TtpKeepAliveTimeouts",
 };
 
+/**
+ * ttp_mib_name() - the name of a counter in /proc/net/ttp_stats
+ * @field: a TTP_MIB_*
+ *
+ * Return: the name, or "?" for a number out of range.
+ */
+const char *ttp_mib_name(int field)
+{
+	return field >= 0 && field < TTP_MIB_MAX ? ttp_mib_names[field] : "?";
+}
+
 static int ttp_stats_show(struct seq_file *seq, void *v)
 {
 	struct ttp_net *tn = ttp_pernet(seq_file_single_net(seq));

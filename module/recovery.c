@@ -28,6 +28,7 @@
 #include <net/sock.h>
 #include <kunit/visibility.h>
 
+#include "trace.h"
 #include "ttp.h"
 
 static u32 ttp_seg_len(const struct sk_buff *skb)
@@ -187,11 +188,15 @@ u32 ttp_ack_update(struct sock *sk, u32 ack)
 	tsk->retries = 0;
 	tsk->rtx_start = 0;
 	/* Without a sample of its own, the echo of a timestamp may say. */
-	if (sample && !resent)
-		ttp_rtt_sample(&tsk->rtt, ttp_clock_us() - sample_sent);
-	else
+	if (sample && !resent) {
+		u32 us = ttp_clock_us() - sample_sent;
+
+		ttp_rtt_sample(&tsk->rtt, us);
+		trace_ttp_rtt(sk, us);
+	} else {
 		ttp_ts_rtt_sample(sk, resent ? ttp_clock_us() - resent_sent :
 				  U32_MAX);
+	}
 	/* Progress ends the backoff (RFC 6298 5.7 keeps it only until a new
 	 * sample: the one before is as good).
 	 */
@@ -412,7 +417,11 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_loss_state);
  */
 void ttp_enter_loss(struct sock *sk)
 {
+	u32 cwnd = ttp_sk(sk)->cc.cwnd;
+
 	ttp_loss_state(sk);
+	if (ttp_sk(sk)->cc.cwnd != cwnd)
+		trace_ttp_cwnd(sk, cwnd);
 	ttp_retransmit_lost(sk, true);
 }
 
@@ -570,6 +579,11 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_ack_state);
 void ttp_ack_rcv(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		 const struct ttp_opts *o)
 {
-	if (ttp_ack_state(sk, ack, dup, opt, o))
+	u32 cwnd = ttp_sk(sk)->cc.cwnd;
+	bool now = ttp_ack_state(sk, ack, dup, opt, o);
+
+	if (ttp_sk(sk)->cc.cwnd != cwnd)
+		trace_ttp_cwnd(sk, cwnd);
+	if (now)
 		ttp_retransmit_lost(sk, true);
 }

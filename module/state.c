@@ -15,6 +15,7 @@
 #include <net/sock.h>
 #include <kunit/visibility.h>
 
+#include "trace.h"
 #include "ttp.h"
 
 /* The states an ABORT resets a connection from, with a RST sent. */
@@ -273,6 +274,7 @@ int ttp_transition(struct sock *sk, enum ttp_event ev)
 	}
 	/* Readers such as poll() and /proc look without the lock. */
 	inet_sk_set_state(sk, next);
+	trace_ttp_state(sk, old, next);
 	ttp_count_transition(sk, old, ev, next);
 	ttp_enter_state(sk, next);
 	return next;

@@ -26,6 +26,7 @@
 #include <net/sock.h>
 #include <kunit/visibility.h>
 
+#include "trace.h"
 #include "ttp.h"
 
 /* RFC 7323 5.5: a TS.Recent unrefreshed for 24 days no longer judges. */
@@ -202,6 +203,7 @@ bool ttp_ts_rtt_sample(struct sock *sk, u32 resent_us)
 		    us > resent_us + USEC_PER_MSEC))
 		return false;
 	ttp_rtt_sample(&tsk->rtt, us);
+	trace_ttp_rtt(sk, us);
 	tsk->ts_rtt_samples++;
 	return true;
 }

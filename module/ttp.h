@@ -357,6 +357,7 @@ static inline struct ttp_net *ttp_pernet(const struct net *net)
 	SNMP_INC_STATS(ttp_pernet(net)->mib, field)
 #define TTP_ADD_STATS(net, field, n) \
 	SNMP_ADD_STATS(ttp_pernet(net)->mib, field, n)
+const char *ttp_mib_name(int field);
 
 /*
  * net.ttp.* of a namespace, as the rest of TTP reads them: one getter per
@@ -547,6 +548,14 @@ void ttp_csum_offload(struct sk_buff *skb, struct ttphdr *th, unsigned int len,
 bool ttp_csum_ok(struct sk_buff *skb, __be32 saddr, __be32 daddr);
 
 /* recovery.c */
+
+/* Why a segment goes again (the ttp_retransmit tracepoint). */
+enum ttp_rtx_why {
+	TTP_RTX_HANDSHAKE,	/* a SYN or SYN+ACK not answered */
+	TTP_RTX_RECOVERY,	/* fast recovery: duplicate ACKs, SACK, RACK */
+	TTP_RTX_LOSS,		/* a retransmission timeout, a smaller PMTU */
+};
+
 void ttp_update_rto(struct sock *sk);
 void ttp_reset_rto(struct sock *sk);
 u32 ttp_ack_update(struct sock *sk, u32 ack);

@@ -1,0 +1,220 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The ttp trace system (module/trace.h) through tracefs, between two
+# network namespaces joined by veth, in a trace instance of its own:
+#   - every event is there, with the fields Documentation/protocol.rst
+#     gives;
+#   - a connection that moves 64 KiB and closes: its states in order on
+#     both ends, the SYN and the SYN+ACK that answers it (ack = seq + 1),
+#     the data sent and received covering the 64 KiB exactly, round-trip
+#     samples;
+#   - under netem loss and corruption: a ttp_retransmit event for each
+#     segment TtpRetransSegs counts, a ttp_drop event with the reason
+#     TtpInCsumErrors for each corrupted segment the receiver counted, and
+#     congestion window changes, a cut among them.
+cd "$(dirname "$0")" || exit 1
+. ./lib.sh
+
+cat=$(cd ../userspace && pwd)/ttpcat
+S=ttp-ts-$$
+C=ttp-tc-$$
+SADDR=10.81.0.1
+CADDR=10.81.0.2
+PORT=7400
+tmp=$(mktemp -d)
+T=
+EVENTS="ttp_state ttp_send ttp_recv ttp_retransmit ttp_drop ttp_cwnd ttp_rtt"
+
+cleanup() {
+	[ -n "$T" ] && [ -d "$T" ] && rmdir "$T"
+	ttp_ns_del $S $C
+	rm -rf "$tmp"
+}
+
+# counter NS NAME
+counter() {
+	ip netns exec "$1" awk -v n="$2" '$1 == n {print $2}' /proc/net/ttp_stats
+}
+
+# trace_on EVENT...: an empty trace of these events only, recording.
+trace_on() {
+	local e
+	echo 0 >"$T/tracing_on"
+	for e in $EVENTS; do echo 0 >"$T/events/ttp/$e/enable"; done
+	for e in "$@"; do echo 1 >"$T/events/ttp/$e/enable"; done
+	: >"$T/trace"
+	echo 1 >"$T/tracing_on"
+}
+
+# trace_off FILE: stop, keep the events in FILE; fail if any was lost.
+trace_off() {
+	echo 0 >"$T/tracing_on"
+	cat "$T/trace" >"$1"
+	! grep -q 'LOST' "$1" || fail "the trace buffer lost events"
+	grep -q '^# entries-in-buffer/entries-written: \([0-9]*\)/\1 ' "$1" ||
+		fail "the buffer did not keep every event: $(grep entries "$1")"
+}
+
+# send BYTES: BYTES random bytes from C to S over ttpcat, checked.
+send() {
+	PORT=$((PORT + 1))
+	head -c "$1" /dev/urandom >$tmp/file
+	ip netns exec $S "$cat" -l $PORT >$tmp/got 2>$tmp/server &
+	local spid=$!
+	ttp_wait_listen $S $PORT || fail "the receiver did not listen"
+	ip netns exec $C "$cat" $SADDR $PORT <$tmp/file >/dev/null ||
+		fail "the sender failed"
+	wait $spid || fail "the receiver failed: $(cat $tmp/server)"
+	cmp -s $tmp/file $tmp/got || fail "the receiver got other bytes"
+}
+
+# events NAME FILE: the lines of event NAME in FILE.
+events() { grep -E " $1: " "$2" || true; }
+
+t_events_and_fields() {
+	local e f
+	for e in $EVENTS; do
+		[ -r "$T/events/ttp/$e/format" ] || fail "no event $e"
+	done
+	for f in saddr daddr sport dport state seq ack flags window len segs; do
+		grep -q "field:.* $f\(\[4\]\)\?;" "$T/events/ttp/ttp_send/format" ||
+			fail "ttp_send has no field $f"
+	done
+	grep -q "field:int old;" "$T/events/ttp/ttp_state/format" ||
+		fail "ttp_state has no field old"
+	for f in seq len tries why; do
+		grep -q "field:.* $f;" "$T/events/ttp/ttp_retransmit/format" ||
+			fail "ttp_retransmit has no field $f"
+	done
+	grep -q "field:__data_loc char\[\] reason;" "$T/events/ttp/ttp_drop/format" ||
+		fail "ttp_drop has no reason"
+	for f in old_cwnd cwnd ssthresh in_flight ca_state; do
+		grep -q "field:.* $f;" "$T/events/ttp/ttp_cwnd/format" ||
+			fail "ttp_cwnd has no field $f"
+	done
+	for f in sample_us srtt_us rttvar_us; do
+		grep -q "field:.* $f;" "$T/events/ttp/ttp_rtt/format" ||
+			fail "ttp_rtt has no field $f"
+	done
+}
+
+# How an end closes: first (FIN_WAIT1, then FIN_WAIT2 or CLOSING, then
+# TIME_WAIT; or TIME_WAIT at once, the peer's FIN with the ACK of ours),
+# or second.
+closing='ESTABLISHED>FIN_WAIT1 (FIN_WAIT1>FIN_WAIT2 FIN_WAIT2|FIN_WAIT1>CLOSING CLOSING|FIN_WAIT1)>TIME_WAIT'
+closing+='|ESTABLISHED>CLOSE_WAIT CLOSE_WAIT>LAST_ACK LAST_ACK>CLOSED'
+
+# both_closed FILE: both ends of the connection to $PORT are done.
+both_closed() {
+	[ "$(events ttp_state "$1" | grep -F ":$PORT " |
+		grep -cE '(-> TIME_WAIT|LAST_ACK -> CLOSED)$')" = 2 ]
+}
+
+# states FILE END: the transitions of END (ip:port) in FILE, in order.
+states() {
+	events ttp_state "$1" | grep -F " $2 " |
+		sed -n 's/.* \([A-Z_0-9]*\) -> \([A-Z_0-9]*\)$/\1>\2/p' | paste -sd' '
+}
+
+t_connection_traced() {
+	local f=$tmp/trace1 cport cs ss syn synack first end e
+	trace_on ttp_state ttp_send ttp_recv ttp_rtt
+	send 65536
+	# Each end's last state (TIME_WAIT for the one that closed first,
+	# CLOSED for the other) may come after ttpcat exits.
+	ttp_wait_for $TTP_READY_S both_closed "$T/trace" ||
+		fail "the ends did not both close: $(events ttp_state "$T/trace")"
+	trace_off $f
+	cport=$(events ttp_send $f | grep -F "> $SADDR:$PORT " | grep 'flags SYN ' |
+		sed -n "s/.* $CADDR:\([0-9]*\) > .*/\1/p" | head -n1)
+	[ -n "$cport" ] || fail "no SYN from $CADDR to port $PORT: $(head -n 20 $f)"
+	cs=$(states $f "$CADDR:$cport $SADDR:$PORT")
+	ss=$(states $f "$SADDR:$PORT $CADDR:$cport")
+	echo "  client: $cs"
+	echo "  server: $ss"
+	# Either end may close first (the server has nothing to send), or
+	# both at once.
+	[[ $cs =~ ^CLOSED\>SYN_SENT\ SYN_SENT\>ESTABLISHED\ ($closing)$ ]] ||
+		fail "the client's states"
+	[[ $ss =~ ^CLOSED\>SYN_RECV\ SYN_RECV\>ESTABLISHED\ ($closing)$ ]] ||
+		fail "the server's states"
+	[[ "$cs $ss" =~ FIN_WAIT1 ]] || fail "neither end closed first"
+	# The SYN, and the SYN+ACK that acknowledges it, seen arriving.
+	syn=$(events ttp_send $f | grep -F "$CADDR:$cport > $SADDR:$PORT " |
+		grep 'flags SYN ' | sed -n 's/.* seq \([0-9]*\) .*/\1/p' | head -n1)
+	synack=$(events ttp_recv $f | grep -F "$SADDR:$PORT > $CADDR:$cport " |
+		grep 'flags SYN|ACK' | sed -n 's/.* ack \([0-9]*\) .*/\1/p' | head -n1)
+	echo "  SYN seq $syn, SYN+ACK ack $synack"
+	[ -n "$syn" ] && [ "$synack" = $(((syn + 1) & 0xffffffff)) ] ||
+		fail "the SYN+ACK does not acknowledge the SYN"
+	first=$(((syn + 1) & 0xffffffff))
+	# The data, sent and received: from the SYN's seq + 1 to the 64 KiB's
+	# end.
+	for e in ttp_send ttp_recv; do
+		end=$(events $e $f | grep -F "$CADDR:$cport > $SADDR:$PORT " |
+			awk -v i=$first '{
+				for (k = 1; k < NF; k++) {
+					if ($k == "seq") s = $(k + 1)
+					if ($k == "len") l = $(k + 1)
+				}
+				if (l > 0) {
+					e = (s - i + 4294967296) % 4294967296 + l
+					if (e > m) m = e
+					n += l
+				}
+			} END { print m + 0, n + 0 }')
+		echo "  $e: data up to offset ${end% *}, ${end#* } bytes in all"
+		[ "${end% *}" = 65536 ] || fail "$e: the data ends at ${end% *}, not 65536"
+	done
+	[ -n "$(events ttp_rtt $f | grep -F "$CADDR:$cport" |
+		awk '{ for (k = 1; k < NF; k++) if ($k == "srtt" && $(k + 1) > 0) print }')" ] ||
+		fail "no round-trip sample on the client"
+}
+
+t_loss_and_corruption_traced() {
+	local f=$tmp/trace2 rtx0 rtx csum0 csum nrtx ndrop cuts
+	ip netns exec $C sysctl -qw net.ttp.gso=0
+	ip netns exec $C tc qdisc add dev veth-c root netem loss 5% corrupt 5% ||
+		fail "netem failed"
+	rtx0=$(counter $C TtpRetransSegs)
+	csum0=$(counter $S TtpInCsumErrors)
+	trace_on ttp_retransmit ttp_drop ttp_cwnd
+	send 524288
+	trace_off $f
+	ip netns exec $C tc qdisc del dev veth-c root
+	rtx=$(($(counter $C TtpRetransSegs) - rtx0))
+	csum=$(($(counter $S TtpInCsumErrors) - csum0))
+	nrtx=$(events ttp_retransmit $f | grep -cE " $CADDR:[0-9]+ $SADDR:$PORT " || true)
+	ndrop=$(events ttp_drop $f | grep -F "> $SADDR reason TtpInCsumErrors" | grep -c . || true)
+	cuts=$(events ttp_cwnd $f | grep -E " $CADDR:[0-9]+ $SADDR:$PORT " |
+		awk '{ for (k = 1; k < NF; k++) if ($k == "cwnd" && $(k + 1) > $(k + 3)) n++ } END { print n + 0 }')
+	echo "  retransmissions: $rtx counted, $nrtx traced"
+	echo "  checksum drops: $csum counted, $ndrop traced"
+	echo "  window cuts traced: $cuts"
+	[ "$rtx" -gt 0 ] || fail "nothing was sent again"
+	[ "$nrtx" = "$rtx" ] || fail "not one ttp_retransmit a retransmission"
+	events ttp_retransmit $f | grep -qE ' why (recovery|loss)$' ||
+		fail "no retransmission says why"
+	[ "$csum" -gt 0 ] || fail "nothing was corrupted"
+	[ "$ndrop" = "$csum" ] || fail "not one ttp_drop a corrupted segment"
+	[ "$cuts" -gt 0 ] || fail "no congestion window cut traced"
+}
+
+trap cleanup EXIT
+[ -x "$cat" ] || { echo "Bail out! $cat is not built (make userspace)"; exit 1; }
+tr=/sys/kernel/tracing
+[ -d $tr/instances ] || mount -t tracefs nodev $tr 2>/dev/null
+if [ ! -d $tr/instances ]; then
+	echo "Bail out! no tracefs at $tr"
+	exit 1
+fi
+T=$tr/instances/ttp-selftest-$$
+mkdir "$T" || { echo "Bail out! cannot make a trace instance"; exit 1; }
+echo 8192 >"$T/buffer_size_kb"
+ttp_pair $S $C $SADDR $CADDR || { echo "Bail out! cannot build the namespaces"; exit 1; }
+ttp_plan 3
+ttp_run events_and_fields t_events_and_fields
+ttp_run connection_traced t_connection_traced
+ttp_run loss_and_corruption_traced t_loss_and_corruption_traced
+ttp_done
