@@ -12,7 +12,9 @@
 #   - under netem loss and corruption: a ttp_retransmit event for each
 #     segment TtpRetransSegs counts, a ttp_drop event with the reason
 #     TtpInCsumErrors for each corrupted segment the receiver counted, and
-#     congestion window changes, a cut among them.
+#     congestion window changes, a cut among them;
+#   - trace-cmd (a Debian package, scripts/install-deps) extracts the
+#     events of a connection and reports them decoded.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
@@ -201,7 +203,31 @@ t_loss_and_corruption_traced() {
 	[ "$cuts" -gt 0 ] || fail "no congestion window cut traced"
 }
 
+# trace-cmd: events enabled (start), a connection, then the buffer
+# written to a file (stop, extract) and decoded (report).  Not "record
+# COMMAND": its readers, stopped when the command ends, may not have read
+# the buffer yet.
+t_trace_cmd_records_a_connection() {
+	local d=$tmp/tc spid
+	mkdir -p $d
+	trace-cmd start -e ttp:ttp_state -e ttp:ttp_send >$d/log 2>&1 ||
+		fail "trace-cmd start failed: $(cat $d/log)"
+	send 4096
+	trace-cmd stop >>$d/log 2>&1 || fail "trace-cmd stop failed: $(cat $d/log)"
+	(cd $d && trace-cmd extract -o $d/trace.dat) >>$d/log 2>&1 ||
+		fail "trace-cmd extract failed: $(cat $d/log)"
+	trace-cmd reset >>$d/log 2>&1 || fail "trace-cmd reset failed: $(cat $d/log)"
+	trace-cmd report -i $d/trace.dat >$d/report 2>&1 ||
+		fail "trace-cmd report failed: $(head -n 5 $d/report)"
+	grep -E "ttp_state: +$CADDR:[0-9]+ $SADDR:$PORT SYN_SENT -> ESTABLISHED" $d/report ||
+		fail "no SYN_SENT -> ESTABLISHED in the report: $(head -n 20 $d/report)"
+	grep -E "ttp_send: +$CADDR:[0-9]+ > $SADDR:$PORT SYN_SENT flags SYN " $d/report ||
+		fail "no SYN in the report: $(head -n 20 $d/report)"
+}
+
 trap cleanup EXIT
+command -v trace-cmd >/dev/null ||
+	{ echo "Bail out! trace-cmd is needed (scripts/install-deps)"; exit 1; }
 [ -x "$cat" ] || { echo "Bail out! $cat is not built (make userspace)"; exit 1; }
 tr=/sys/kernel/tracing
 [ -d $tr/instances ] || mount -t tracefs nodev $tr 2>/dev/null
@@ -213,8 +239,9 @@ T=$tr/instances/ttp-selftest-$$
 mkdir "$T" || { echo "Bail out! cannot make a trace instance"; exit 1; }
 echo 8192 >"$T/buffer_size_kb"
 ttp_pair $S $C $SADDR $CADDR || { echo "Bail out! cannot build the namespaces"; exit 1; }
-ttp_plan 3
+ttp_plan 4
 ttp_run events_and_fields t_events_and_fields
 ttp_run connection_traced t_connection_traced
 ttp_run loss_and_corruption_traced t_loss_and_corruption_traced
+ttp_run trace_cmd_records_a_connection t_trace_cmd_records_a_connection
 ttp_done
