@@ -371,6 +371,7 @@ static enum ttp_step ttp_rcv_step_seq(struct sock *sk, struct sk_buff *skb,
 static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
 {
 	struct net *net = sock_net(sk);
+	bool time_wait;
 
 	if (!(s->flags & TTPF_RST))
 		return TTP_STEP_NEXT;
@@ -380,8 +381,15 @@ static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
 		return TTP_STEP_DONE;
 	}
 	TTP_INC_STATS(net, TTP_MIB_INRSTS);
+	/*
+	 * In TIME_WAIT both ends had finished: the RST only ends the wait.
+	 * What the process has yet to read stays readable, then end of
+	 * file; no error (the peer, gone, answered an ACK of ours with it).
+	 */
+	time_wait = sk->sk_state == TTP_TIME_WAIT;
 	ttp_transition(sk, TTP_EV_RCV_RST);
-	if (sk->sk_state == TTP_CLOSED && !sock_flag(sk, SOCK_DEAD))
+	if (sk->sk_state == TTP_CLOSED && !time_wait &&
+	    !sock_flag(sk, SOCK_DEAD))
 		ttp_set_error_and_done(sk, ECONNRESET);
 	else
 		ttp_done(sk);

@@ -5,7 +5,8 @@
 # joined by a veth pair, data verified byte for byte by ttp_xfer.  Covers the
 # course scenario (a server, a second client, a second server on another
 # port, all multiplexed on one link), many connections to one listener,
-# refused connections, ports, and unloading once connections are gone.
+# refused connections, ports, a RST that ends TIME_WAIT with data still
+# unread, and unloading once connections are gone.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
@@ -182,6 +183,59 @@ for i in range(20):
 	[ "$after" -ge $((before + 20)) ] || fail "TtpInCsumErrors went from $before to $after"
 }
 
+# The server half-closes first and so ends in TIME_WAIT, with data its
+# process has not read yet; the client's connection is gone.  A segment
+# from the client's address and port (ttp_attack's probe, as an old
+# duplicate would) draws an ACK from TIME_WAIT, and the client's stack,
+# which has no connection any more, answers it with a RST at exactly the
+# server's rcv_nxt.  That RST ends TIME_WAIT, but the connection had ended
+# well: the server's process still reads every byte, then end of file,
+# with no error.
+server_in() { # PORT STATE: the server's connection on PORT is in STATE (hex)
+	ip netns exec $S awk -v p=":$(printf '%04X' "$1")" -v st="$2" \
+		'NR > 1 && $4 == st && substr($2, 9) == p { f = 1 } END { exit !f }' /proc/net/ttp
+}
+
+t_reset_in_time_wait_keeps_the_data() {
+	local cat=$PWD/../userspace/ttpcat tmp rst0 rc cport
+	[ -x "$cat" ] || fail "$cat is not built (make userspace)"
+	tmp=$(mktemp -d)
+	# More than ttpcat's buffer and the pipe's (64 KiB each) take: the
+	# rest waits in the socket, well within its window.
+	head -c 150000 /dev/urandom >$tmp/file
+	ip netns exec $S sysctl -qw net.ttp.time_wait_ms=600000
+	ttp_wait_for $TTP_READY_S no_sockets $C ||
+		fail "sockets of earlier tests left: $(ip netns exec $C cat /proc/net/ttp)"
+	rst0=$(stat_of $S TtpInRsts)
+	# The reader of the server's output waits for the RST.
+	{ rc=0; ip netns exec $S "$cat" -l 7200 </dev/null 2>$tmp/err || rc=$?; echo $rc >$tmp/rc; } |
+		{ until [ -e $tmp/go ]; do sleep 0.1; done; cat >$tmp/got; } &
+	ttp_wait_listen $S 7200 || fail "the server did not listen"
+	# The client sends once the server has half-closed (FIN_WAIT2).
+	{ ttp_wait_for $TTP_READY_S server_in 7200 05 && cat $tmp/file; } |
+		ip netns exec $C "$cat" $SADDR 7200 >/dev/null ||
+		fail "the client failed"
+	ttp_wait_for $TTP_READY_S server_in 7200 06 ||
+		fail "the server is not in TIME_WAIT: $(dump_stats)"
+	ttp_wait_for $TTP_READY_S no_sockets $C ||
+		fail "the client's connection is still there: $(dump_stats)"
+	cport=$(ip netns exec $S awk 'NR > 1 && $4 == "06" {split($3, a, ":"); print a[2]}' /proc/net/ttp)
+	cport=$((16#$cport))
+	ip netns exec $C "$PWD/ttp_attack" inwindow -i veth-c -d $SADDR -p 7200 \
+		-s $CADDR -P "$cport" -n 0 -c || fail "the probe failed"
+	ttp_wait_for $TTP_READY_S counter_at_least $S TtpInRsts $((rst0 + 1)) ||
+		fail "no RST reached the server: $(dump_stats)"
+	touch $tmp/go
+	wait
+	ip netns exec $S sysctl -qw net.ttp.time_wait_ms=500
+	rc=$(cat $tmp/rc)
+	echo "server: status $rc $(cat $tmp/err); $(stats_of $S TtpInRsts)"
+	[ "$rc" = 0 ] || fail "the server failed: $(cat $tmp/err)"
+	cmp -s $tmp/file $tmp/got || fail "the server read other bytes"
+	! server_in 7200 06 || fail "TIME_WAIT did not end"
+	rm -rf "$tmp"
+}
+
 t_unload_after_connections_close() {
 	[ -n "${TTP_KO:-}" ] || skip "TTP_KO is not set"
 	cleanup
@@ -196,7 +250,7 @@ t_unload_after_connections_close() {
 }
 
 trap cleanup EXIT
-ttp_plan 7
+ttp_plan 8
 setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 ttp_run course_scenario_two_clients_two_servers t_course_scenario
 ttp_run 200_concurrent_connections_one_listener_20ms_away t_200_concurrent_connections
@@ -205,5 +259,6 @@ ttp_run 100000_concurrent_connections_cost_per_connection_stays_flat \
 ttp_run connect_to_closed_port_is_refused t_connect_to_closed_port_is_refused
 ttp_run ephemeral_ports_from_sysctl_range t_ephemeral_ports_from_sysctl_range
 ttp_run corrupted_segments_are_dropped_and_counted t_corrupted_segments_are_dropped_and_counted
+ttp_run reset_in_time_wait_keeps_the_data t_reset_in_time_wait_keeps_the_data
 ttp_run unload_after_connections_close t_unload_after_connections_close
 ttp_done
