@@ -48,18 +48,35 @@ skip() {
 }
 
 ttp_run() {
-	local name=$1 rc out start=$SECONDS
+	local name=$1 rc out pid left start=$SECONDS
 	shift
 	_ttp_n=$((_ttp_n + 1))
+	# TTP_ONLY=REGEX: only the tests whose names match (while working on
+	# one); the others are reported skipped.
+	if [ -n "${TTP_ONLY:-}" ] && ! [[ $name =~ $TTP_ONLY ]]; then
+		echo "ok $_ttp_n $name # SKIP not in TTP_ONLY"
+		_ttp_skip=$((_ttp_skip + 1))
+		return
+	fi
 	echo "#  RUN           $name ..."
 	# Its output goes to a file, not through a pipe: a process the test
 	# left behind (a capture, a server) would hold a pipe open, and the
 	# reading would wait as long as it lives.
 	out=$(mktemp)
-	( set -e; "$@" ) >"$out" 2>&1
+	# In a process group of its own (job control on for this one job),
+	# so that what a failed test left running (a server holding sockets,
+	# a capture) is killed with it, before the next test starts.
+	set -m
+	( set +m; set -e; "$@" ) >"$out" 2>&1 &
+	pid=$!
+	set +m
+	wait "$pid"
 	rc=$?
+	left=$(ps -e -o pgid=,stat= | awk -v g="$pid" '$1 == g && $2 !~ /^Z/' | grep -c .)
+	kill -KILL -- "-$pid" 2>/dev/null
 	sed 's/^/# /' "$out"
 	[ -z "$(tail -c1 "$out")" ] || echo
+	[ "$left" = 0 ] || echo "# $name left $left processes running: killed"
 	echo "# $name: $((SECONDS - start)) s"
 	case $rc in
 	0)

@@ -12,7 +12,9 @@
  *	LAST_ACK, CLOSING.  Prints "ready N" (N sockets this process holds),
  *	then waits for a line on its standard input: "close" closes every
  *	socket and exits 0; end of input exits at once, leaving the sockets
- *	to the kernel (orphans).
+ *	to the kernel (orphans).  The TIME_WAIT sockets have SO_LINGER of
+ *	zero: however long net.ttp.time_wait_ms, closing them (or exiting)
+ *	ends them.
  *
  *   ttp_churn cycles -n COUNT [-s BYTES]
  *	COUNT times, over loopback in the current namespace: connect to an
@@ -145,6 +147,22 @@ static void shut(const int *fd, int n)
 			die("shutdown");
 }
 
+/*
+ * SO_LINGER of zero on @n sockets from @fd: closing them (or exiting)
+ * aborts them at once.  For TIME_WAIT, which then lasts as long as the
+ * script needs (it makes net.ttp.time_wait_ms long), and ends as soon as
+ * the sockets are closed, however slow the machine.
+ */
+static void abort_on_close(const int *fd, int n)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (setsockopt(fd[i], SOL_SOCKET, SO_LINGER, &l, sizeof(l)))
+			die("SO_LINGER");
+}
+
 static void read_eof(const int *fd, int n)
 {
 	char buf[16];
@@ -267,6 +285,7 @@ static int states(int argc, char **argv)
 	settle(c + n, n, TTP_FIN_WAIT2);
 	settle(s + n, n, TTP_CLOSE_WAIT);
 	settle(c + 2 * n, n, TTP_TIME_WAIT);
+	abort_on_close(c + 2 * n, n);
 
 	/*
 	 * Then the server's segments are lost: FIN_WAIT1 / CLOSE_WAIT (the

@@ -129,9 +129,12 @@ t_rmmod_refused_with_1000_sockets_in_every_state() {
 	refs0=$(ttp_refs)
 	slab0=$(slab_used)
 	netns_up || fail "cannot build the network namespaces"
-	# TIME_WAIT must outlast the checks; SYN_RECV and SYN_SENT keep
-	# retrying (6 times, 127 s) meanwhile.
-	sysctl_both time_wait_ms=30000 fin_timeout_ms=1000 || fail "sysctl"
+	# TIME_WAIT and SYN_SENT / SYN_RECV must outlast the checks, however
+	# slow the machine: an hour of TIME_WAIT (ttp_churn ends it when it
+	# closes those sockets), SYN retries for 8 minutes (the process
+	# closes the SYN_SENT sockets and the listener, which ends SYN_RECV).
+	sysctl_both time_wait_ms=3600000 syn_retries=9 fin_timeout_ms=1000 ||
+		fail "sysctl"
 
 	coproc CHURN { "$churn" states -s $S -c $C -a $SADDR -n 60 \
 		-l "ip netns exec $S tc qdisc add dev veth-s root netem loss 100%" 2>&1; }
@@ -153,7 +156,9 @@ t_rmmod_refused_with_1000_sockets_in_every_state() {
 	[ "$after" -ge "$total" ] || fail "sockets went away: $total, then $after"
 	[ "$(ttp_refs)" -ge "$refs" ] || fail "module references fell"
 
-	# Close everything, with the link working again.
+	# Close everything, with the link working again; the TIME_WAITs the
+	# closes make last a second (a timer reads the sysctl when it starts).
+	sysctl_both time_wait_ms=1000 || fail "sysctl"
 	ip netns exec $S tc qdisc del dev veth-s root || fail "tc qdisc del"
 	echo close >&"${CHURN[1]}"
 	wait "$CHURN_PID" || fail "ttp_churn failed"
@@ -177,7 +182,8 @@ t_netns_deleted_with_live_connections_frees_them() {
 	nets0=$(slab_objs net_namespace)
 	[ -n "$nets0" ] || fail "no net_namespace cache in /proc/slabinfo"
 	netns_up || fail "cannot build the network namespaces"
-	sysctl_both time_wait_ms=30000 || fail "sysctl"
+	# As in the test above: the checks come before any timer ends.
+	sysctl_both time_wait_ms=3600000 syn_retries=9 || fail "sysctl"
 	coproc CHURN { "$churn" states -s $S -c $C -a $SADDR -n 30 \
 		-l "ip netns exec $S tc qdisc add dev veth-s root netem loss 100%" 2>&1; }
 	read -r -t 300 ready held <&"${CHURN[0]}" || fail "ttp_churn did not get ready"
