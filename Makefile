@@ -21,6 +21,11 @@
 #   make bench-netem   32 MiB over TTP and over TCP under each netem profile
 #                      of the reliable-transfer tests, one table
 #                      (scripts/bench-netem)
+#   make dkms-install  ttp.ko through DKMS for every installed kernel with
+#                      headers (KVERS=... for some), rebuilt for kernels
+#                      installed later (scripts/dkms); as root, on a real
+#                      machine
+#   make dkms-remove   undo it
 #   make clean
 
 SHELL := /bin/bash
@@ -31,7 +36,7 @@ KDIR ?= /lib/modules/$(KVER)/build
 
 MODULE_SRC := Kbuild $(wildcard module/*.[ch]) include/uapi/linux/ttp.h
 
-.PHONY: all module modules lane-module selftests userspace lint fuzz check demo bench bench-netem deps clean
+.PHONY: all module modules lane-module selftests userspace lint fuzz check demo bench bench-netem dkms-install dkms-remove deps clean
 
 all: module userspace selftests
 
@@ -85,6 +90,12 @@ bench:
 
 bench-netem:
 	@scripts/bench-netem
+
+dkms-install:
+	@scripts/dkms install $(KVERS)
+
+dkms-remove:
+	@scripts/dkms remove
 
 clean:
 	@test ! -d "$(KDIR)" || $(MAKE) -s -C $(KDIR) M=$(CURDIR) clean

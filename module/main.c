@@ -112,4 +112,6 @@ module_exit(ttp_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("TTP, the Toy Transport Protocol");
+/* The same as dkms.conf's PACKAGE_VERSION (scripts/dkms checks). */
+MODULE_VERSION("0.9.0");
 MODULE_ALIAS_NETPROTO(AF_TTP);
