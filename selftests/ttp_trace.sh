@@ -14,7 +14,9 @@
 #     TtpInCsumErrors for each corrupted segment the receiver counted, and
 #     congestion window changes, a cut among them;
 #   - trace-cmd (a Debian package, scripts/install-deps) extracts the
-#     events of a connection and reports them decoded.
+#     events of a connection and reports them decoded;
+#   - perf (linux-perf) counts them (perf stat) and records and decodes
+#     them (perf record, perf script).
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
@@ -225,7 +227,50 @@ t_trace_cmd_records_a_connection() {
 		fail "no SYN in the report: $(head -n 20 $d/report)"
 }
 
+# perf (Debian's linux-perf): "perf stat" counts the events system-wide
+# while a client moves 16 KiB, "perf record" keeps them and "perf script"
+# decodes them.  The receiver listens first; perf runs the client, so it
+# counts from before the SYN until the client has exited.
+t_perf_counts_and_records_events() {
+	local d=$tmp/perf spid n_state n_send
+	mkdir -p $d
+	head -c 16384 /dev/urandom >$d/file
+	PORT=$((PORT + 1))
+	ip netns exec $S "$cat" -l $PORT >$d/got 2>$d/server &
+	spid=$!
+	ttp_wait_listen $S $PORT || fail "the receiver did not listen"
+	perf stat -x, -a -e ttp:ttp_state -e ttp:ttp_send -o $d/stat -- \
+		ip netns exec $C "$cat" $SADDR $PORT <$d/file >/dev/null 2>$d/client ||
+		fail "perf stat or the client failed: $(cat $d/stat $d/client)"
+	wait $spid || fail "the receiver failed: $(cat $d/server)"
+	cmp -s $d/file $d/got || fail "the receiver got other bytes"
+	n_state=$(awk -F, '$3 == "ttp:ttp_state" {print $1}' $d/stat)
+	n_send=$(awk -F, '$3 == "ttp:ttp_send" {print $1}' $d/stat)
+	echo "  perf stat: $n_state ttp_state, $n_send ttp_send"
+	# Both ends' handshakes (4 transitions) and the client's close (at
+	# least 2); the SYN, the SYN+ACK, the data (one large segment or
+	# more) and a FIN at least.
+	[ "${n_state:-0}" -ge 6 ] 2>/dev/null || fail "ttp_state counted: $(cat $d/stat)"
+	[ "${n_send:-0}" -ge 4 ] 2>/dev/null || fail "ttp_send counted: $(cat $d/stat)"
+
+	PORT=$((PORT + 1))
+	ip netns exec $S "$cat" -l $PORT >$d/got 2>$d/server &
+	spid=$!
+	ttp_wait_listen $S $PORT || fail "the receiver did not listen"
+	perf record -q -a -e ttp:ttp_state -o $d/perf.data -- \
+		ip netns exec $C "$cat" $SADDR $PORT <$d/file >/dev/null 2>$d/client ||
+		fail "perf record or the client failed: $(cat $d/client)"
+	wait $spid || fail "the receiver failed: $(cat $d/server)"
+	perf script -i $d/perf.data >$d/script 2>&1 || fail "perf script failed: $(head -n 5 $d/script)"
+	grep -E "ttp:ttp_state: +$CADDR:[0-9]+ $SADDR:$PORT SYN_SENT -> ESTABLISHED" $d/script ||
+		fail "no SYN_SENT -> ESTABLISHED: $(head -n 20 $d/script)"
+	grep -E "ttp:ttp_state: +$SADDR:$PORT $CADDR:[0-9]+ SYN_RECV -> ESTABLISHED" $d/script ||
+		fail "no SYN_RECV -> ESTABLISHED: $(head -n 20 $d/script)"
+}
+
 trap cleanup EXIT
+command -v perf >/dev/null ||
+	{ echo "Bail out! perf is needed (scripts/install-deps)"; exit 1; }
 command -v trace-cmd >/dev/null ||
 	{ echo "Bail out! trace-cmd is needed (scripts/install-deps)"; exit 1; }
 [ -x "$cat" ] || { echo "Bail out! $cat is not built (make userspace)"; exit 1; }
@@ -239,9 +284,10 @@ T=$tr/instances/ttp-selftest-$$
 mkdir "$T" || { echo "Bail out! cannot make a trace instance"; exit 1; }
 echo 8192 >"$T/buffer_size_kb"
 ttp_pair $S $C $SADDR $CADDR || { echo "Bail out! cannot build the namespaces"; exit 1; }
-ttp_plan 4
+ttp_plan 5
 ttp_run events_and_fields t_events_and_fields
 ttp_run connection_traced t_connection_traced
 ttp_run loss_and_corruption_traced t_loss_and_corruption_traced
 ttp_run trace_cmd_records_a_connection t_trace_cmd_records_a_connection
+ttp_run perf_counts_and_records_events t_perf_counts_and_records_events
 ttp_done
