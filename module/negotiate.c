@@ -11,6 +11,7 @@
 #include <net/sock.h>
 
 #include "ttp.h"
+#include "trace.h"
 
 /*
  * Largest payload the route lets a segment carry.  A segment is one linear
@@ -190,6 +191,7 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 		tsk->opts &= ~TTPI_OPT_SACK;
 
 	ttp_cc_init(&tsk->cc, tsk->mss);
+	trace_ttp_negotiate(sk, peer);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_negotiate);
 

@@ -13,6 +13,8 @@
  *                   /proc/net/ttp_stats that counts it as the reason
  *   ttp_cwnd        an ACK or a timeout changed the congestion window
  *   ttp_rtt         a round-trip sample, and the estimator after it
+ *   ttp_negotiate   the handshake's options: what the peer's SYN or
+ *                   SYN+ACK offered, and what the two ends agreed
  *
  * Disabled, each is a static branch not taken.  Enable them through
  * tracefs (events/ttp/), perf (-e 'ttp:*') or trace-cmd (-e ttp).
@@ -46,6 +48,8 @@ TRACE_DEFINE_ENUM(TTP_CLOSING);
 TRACE_DEFINE_ENUM(TTP_RTX_HANDSHAKE);
 TRACE_DEFINE_ENUM(TTP_RTX_RECOVERY);
 TRACE_DEFINE_ENUM(TTP_RTX_LOSS);
+TRACE_DEFINE_ENUM(TTP_CSUM_INET);
+TRACE_DEFINE_ENUM(TTP_CSUM_CRC32C);
 
 #define ttp_show_state(s)						\
 	__print_symbolic(s,						\
@@ -244,6 +248,58 @@ TRACE_EVENT(ttp_rtt,
 		      __entry->dport, ttp_show_state(__entry->state),
 		      __entry->sample_us, __entry->srtt_us,
 		      __entry->rttvar_us));
+
+/*
+ * @peer: what the peer's SYN (at a listener) or SYN+ACK (at a client)
+ * offered, the options it did not send as 0 (a window scale as -1); then
+ * what ttp_negotiate() agreed on for @sk.
+ */
+TRACE_EVENT(ttp_negotiate,
+	    TP_PROTO(const struct sock *sk, const struct ttp_opts *peer),
+	    TP_ARGS(sk, peer),
+	    TP_STRUCT__entry(__array(__u8, saddr, 4)
+			     __array(__u8, daddr, 4)
+			     __field(__u16, sport)
+			     __field(__u16, dport)
+			     __field(int, state)
+			     __field(__u16, peer_mss)
+			     __field(int, peer_wscale)
+			     __field(__u8, peer_csum)
+			     __field(__u8, peer_sack)
+			     __field(__u8, peer_ts)
+			     __field(__u16, mss)
+			     __field(__u8, snd_wscale)
+			     __field(__u8, rcv_wscale)
+			     __field(int, csum)
+			     __field(__u16, opts)),
+	    TP_fast_assign(const struct ttp_sock *tsk__ = ttp_sk(sk);
+
+			   TTP_SOCK_ASSIGN(sk);
+			   __entry->peer_mss = peer->has_mss ? peer->mss : 0;
+			   __entry->peer_wscale = peer->has_wscale ?
+						  peer->wscale : -1;
+			   __entry->peer_csum = peer->has_csum ?
+						peer->csum_mask : 0;
+			   __entry->peer_sack = peer->sack_ok;
+			   __entry->peer_ts = peer->has_ts;
+			   __entry->mss = tsk__->mss_agreed;
+			   __entry->snd_wscale = tsk__->snd_wscale;
+			   __entry->rcv_wscale = tsk__->rcv_wscale;
+			   __entry->csum = tsk__->csum_algo;
+			   __entry->opts = tsk__->opts;),
+	    TP_printk(TTP_SOCK_FMT " offered mss %u wscale %d csum 0x%x sack %u ts %u agreed mss %u wscale %s %u/%u csum %s sack %u ts %u",
+		      __entry->saddr, __entry->sport, __entry->daddr,
+		      __entry->dport, ttp_show_state(__entry->state),
+		      __entry->peer_mss, __entry->peer_wscale,
+		      __entry->peer_csum, __entry->peer_sack, __entry->peer_ts,
+		      __entry->mss,
+		      __entry->opts & TTPI_OPT_WSCALE ? "on" : "off",
+		      __entry->snd_wscale, __entry->rcv_wscale,
+		      __print_symbolic(__entry->csum,
+				       { TTP_CSUM_INET, "inet" },
+				       { TTP_CSUM_CRC32C, "crc32c" }),
+		      !!(__entry->opts & TTPI_OPT_SACK),
+		      !!(__entry->opts & TTPI_OPT_TIMESTAMPS)));
 
 #endif /* _TTP_TRACE_H */
 

@@ -8,7 +8,8 @@
 #   - a connection that moves 64 KiB and closes: its states in order on
 #     both ends, the SYN and the SYN+ACK that answers it (ack = seq + 1),
 #     the data sent and received covering the 64 KiB exactly, round-trip
-#     samples;
+#     samples; each end's negotiation (what the peer offered, what
+#     both agreed);
 #   - under netem loss and corruption: a ttp_retransmit event for each
 #     segment TtpRetransSegs counts, a ttp_drop event with the reason
 #     TtpInCsumErrors for each corrupted segment the receiver counted, and
@@ -16,11 +17,14 @@
 #   - trace-cmd (a Debian package, scripts/install-deps) extracts the
 #     events of a connection and reports them decoded;
 #   - perf (linux-perf) counts them (perf stat) and records and decodes
-#     them (perf record, perf script).
+#     them (perf record, perf script);
+#   - userspace/ttpladder --live draws a connection from them, phase by
+#     phase, and ends with it.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 
 cat=$(cd ../userspace && pwd)/ttpcat
+ladder=$(cd ../userspace && pwd)/ttpladder
 S=ttp-ts-$$
 C=ttp-tc-$$
 SADDR=10.81.0.1
@@ -28,7 +32,7 @@ CADDR=10.81.0.2
 PORT=7400
 tmp=$(mktemp -d)
 T=
-EVENTS="ttp_state ttp_send ttp_recv ttp_retransmit ttp_drop ttp_cwnd ttp_rtt"
+EVENTS="ttp_state ttp_send ttp_recv ttp_retransmit ttp_drop ttp_cwnd ttp_rtt ttp_negotiate"
 
 cleanup() {
 	[ -n "$T" ] && [ -d "$T" ] && rmdir "$T"
@@ -97,6 +101,10 @@ t_events_and_fields() {
 		grep -q "field:.* $f;" "$T/events/ttp/ttp_cwnd/format" ||
 			fail "ttp_cwnd has no field $f"
 	done
+	for f in peer_mss peer_wscale peer_csum peer_sack peer_ts mss snd_wscale rcv_wscale csum opts; do
+		grep -q "field:.* $f;" "$T/events/ttp/ttp_negotiate/format" ||
+			fail "ttp_negotiate has no field $f"
+	done
 	for f in sample_us srtt_us rttvar_us; do
 		grep -q "field:.* $f;" "$T/events/ttp/ttp_rtt/format" ||
 			fail "ttp_rtt has no field $f"
@@ -123,7 +131,7 @@ states() {
 
 t_connection_traced() {
 	local f=$tmp/trace1 cport cs ss syn synack first end e
-	trace_on ttp_state ttp_send ttp_recv ttp_rtt
+	trace_on ttp_state ttp_send ttp_recv ttp_rtt ttp_negotiate
 	send 65536
 	# Each end's last state (TIME_WAIT for the one that closed first,
 	# CLOSED for the other) may come after ttpcat exits.
@@ -171,6 +179,19 @@ t_connection_traced() {
 		echo "  $e: data up to offset ${end% *}, ${end#* } bytes in all"
 		[ "${end% *}" = 65536 ] || fail "$e: the data ends at ${end% *}, not 65536"
 	done
+	# The negotiation, at each end: the server took the SYN's offer
+	# (both checksums, SACK, timestamps, a window scale), the client the
+	# SYN+ACK's (CRC32C chosen); both agreed on the same.
+	local neg
+	for e in "$SADDR:$PORT $CADDR:$cport" "$CADDR:$cport $SADDR:$PORT"; do
+		neg=$(events ttp_negotiate $f | grep -F " $e ")
+		echo "  negotiate: ${neg#*ttp_negotiate: }"
+		[ "$(echo "$neg" | grep -c .)" = 1 ] || fail "not one ttp_negotiate for $e"
+		[[ $neg =~ offered\ mss\ 1460\ wscale\ [0-9]+\ csum\ 0x[23]\ sack\ 1\ ts\ 1\ agreed\ mss\ 1460\ wscale\ on\ [0-9]+/[0-9]+\ csum\ crc32c\ sack\ 1\ ts\ 1$ ]] ||
+			fail "ttp_negotiate for $e"
+	done
+	events ttp_negotiate $f | grep -F " $SADDR:$PORT $CADDR:$cport " | grep -q 'csum 0x3 ' ||
+		fail "the server did not see both checksums offered"
 	[ -n "$(events ttp_rtt $f | grep -F "$CADDR:$cport" |
 		awk '{ for (k = 1; k < NF; k++) if ($k == "srtt" && $(k + 1) > 0) print }')" ] ||
 		fail "no round-trip sample on the client"
@@ -268,6 +289,46 @@ t_perf_counts_and_records_events() {
 		fail "no SYN_RECV -> ESTABLISHED: $(head -n 20 $d/script)"
 }
 
+# userspace/ttpladder --live: it follows the next connection to a port
+# from the tracepoints, draws each segment with its phase, and ends by
+# itself once both ends are over; its SVG is well-formed.
+t_ttpladder_follows_a_connection_live() {
+	local d=$tmp/ladder lpid port=$((PORT + 1)) first=() p n
+	mkdir -p $d
+	"$ladder" --live --port $port --ready $d/ready --svg $d/ladder.svg \
+		>$d/out 2>$d/err &
+	lpid=$!
+	ttp_wait_for $TTP_READY_S test -e $d/ready || fail "ttpladder did not start: $(cat $d/err)"
+	send 20000	# to port $port
+	ttp_wait_for $TTP_READY_S eval "! kill -0 $lpid 2>/dev/null" ||
+		fail "ttpladder did not end with the connection: $(cat $d/out)"
+	wait $lpid || fail "ttpladder failed: $(cat $d/err)"
+	cat $d/out
+	grep -qE "^1 establishment +[0-9.]+ +\|-- SYN seq=0 " $d/out || fail "no SYN first"
+	grep -qE "^2 handshake +[0-9.]+ +\|<-+ SYN\+ACK seq=0 ack=1 " $d/out || fail "no SYN+ACK"
+	n=$(grep -cE "^3 negotiation .* agreed MSS 1460, window scale [0-9]+/[0-9]+, checksum crc32c, SACK, timestamps$" $d/out)
+	[ "$n" = 2 ] || fail "$n negotiations, not one at each end"
+	grep -qE "^4 data exchange .* data seq=1:" $d/out || fail "no data from seq 1"
+	[ "$(grep -cE -- "^7 close .*- FIN seq=" $d/out)" = 2 ] || fail "not two FINs"
+	# The phases in the course's order: establishment first, handshake
+	# and negotiation (the server negotiates on the SYN, before its
+	# SYN+ACK) before data exchange and close (the server, which has
+	# nothing to send, may close before the client's data), close last.
+	for p in 1 2 3 4 7; do
+		first[p]=$(grep -nE "^$p " $d/out | head -n 1 | cut -d: -f1)
+		[ -n "${first[p]}" ] || fail "no phase $p"
+	done
+	[ "${first[1]}" = 2 ] || fail "the first row is not the establishment"
+	for p in 2 3; do
+		[ "${first[p]}" -lt "${first[4]}" ] && [ "${first[p]}" -lt "${first[7]}" ] ||
+			fail "phase $p after data or close"
+	done
+	tail -n 1 $d/out | grep -q '^7 close' || fail "the last row is not the close"
+	python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' \
+		$d/ladder.svg || fail "the SVG is not well-formed"
+	[ "$(grep -c '<line ' $d/ladder.svg)" -ge 10 ] || fail "the SVG has too few arrows"
+}
+
 trap cleanup EXIT
 command -v perf >/dev/null ||
 	{ echo "Bail out! perf is needed (scripts/install-deps)"; exit 1; }
@@ -284,10 +345,11 @@ T=$tr/instances/ttp-selftest-$$
 mkdir "$T" || { echo "Bail out! cannot make a trace instance"; exit 1; }
 echo 8192 >"$T/buffer_size_kb"
 ttp_pair $S $C $SADDR $CADDR || { echo "Bail out! cannot build the namespaces"; exit 1; }
-ttp_plan 5
+ttp_plan 6
 ttp_run events_and_fields t_events_and_fields
 ttp_run connection_traced t_connection_traced
 ttp_run loss_and_corruption_traced t_loss_and_corruption_traced
 ttp_run trace_cmd_records_a_connection t_trace_cmd_records_a_connection
 ttp_run perf_counts_and_records_events t_perf_counts_and_records_events
+ttp_run ttpladder_follows_a_connection_live t_ttpladder_follows_a_connection_live
 ttp_done
