@@ -73,7 +73,8 @@ ttp_gso.sh		900	1800	122	200
 ttp_lifecycle.sh	2400	2400	135	200
 ttp_stall.sh		1200	4800	22	60
 ttp_icmp.sh		600	1200	60	150
-ttp_trace.sh		600	1200	10	40
+ttp_trace.sh		600	1200	40	110
+ttp_wireshark.sh	600	1200	20	60
 ttp_ttpcat.sh		600	900	9	30
 ttp_ttpstat.sh		300	600	6	20
 ttp_ttprun.sh		900	1200	38	100
