@@ -327,6 +327,8 @@ t_ttpladder_follows_a_connection_live() {
 	python3 -c 'import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])' \
 		$d/ladder.svg || fail "the SVG is not well-formed"
 	[ "$(grep -c '<line ' $d/ladder.svg)" -ge 10 ] || fail "the SVG has too few arrows"
+	grep -q ">$CADDR:[0-9]*</text>" $d/ladder.svg && grep -q ">$SADDR:$port</text>" $d/ladder.svg ||
+		fail "the SVG does not name both hosts"
 }
 
 trap cleanup EXIT
