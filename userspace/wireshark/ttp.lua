@@ -477,7 +477,7 @@ function ttp.dissector(tvb, pinfo, root)
 		flags = tvb(13, 1):uint(), window = tvb(14, 2):uint(),
 		check = tvb(16, 4):uint(),
 	}
-	h.len = n - h.hlen
+	h.len = math.max(n - h.hlen, 0)
 	tree:append_text(string.format(", Src Port: %d, Dst Port: %d", h.sport, h.dport))
 	tree:add(f.srcport, tvb(0, 2))
 	tree:add(f.dstport, tvb(2, 2))
