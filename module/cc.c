@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Round-trip time estimation and congestion control arithmetic (cc.h).
+ * Round-trip time estimation and congestion control arithmetic (cc.h):
+ * the window, NewReno, and the calls into a connection's controller.
  *
  * The socket code decides when these run: a round-trip sample is taken
  * only from a segment sent once (Karn's algorithm); the window grows on
- * ACKs of new data outside recovery and shrinks on loss.
+ * ACKs of new data outside recovery and shrinks on loss.  What a loss
+ * does to the window and how it grows again is the controller's
+ * (struct ttp_cc_ops); the rest (the initial window, one segment after a
+ * timeout, fast recovery in recovery.c) is the same for every controller,
+ * as in TCP.
  */
 #include <linux/kernel.h>
 #include <linux/minmax.h>
+#include <linux/string.h>
 #include <kunit/visibility.h>
 
 #include "cc.h"
@@ -71,11 +77,12 @@ u32 ttp_cc_initial_window(u32 mss)
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_initial_window);
 
 /**
- * ttp_cc_init() - start congestion control for a connection
+ * ttp_cc_init() - the window a connection starts with
  * @cc: the state to set
  * @mss: the connection's MSS
  *
  * The initial window (ttp_cc_initial_window()); no ssthresh until a loss.
+ * The controller and its state are left as they are (ttp_cc_start()).
  */
 void ttp_cc_init(struct ttp_cc *cc, u32 mss)
 {
@@ -84,6 +91,30 @@ void ttp_cc_init(struct ttp_cc *cc, u32 mss)
 	cc->acked_acc = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_init);
+
+static const struct ttp_cc_ops *ttp_cc_ops_of(const struct ttp_cc *cc)
+{
+	return cc->ops ?: &ttp_newreno;
+}
+
+/**
+ * ttp_cc_start() - start congestion control for a connection
+ * @cc: the state, with its controller chosen
+ * @mss: the connection's MSS
+ *
+ * The initial window (ttp_cc_init()), and the controller's state from
+ * scratch: zeroed, then its init hook.
+ */
+void ttp_cc_start(struct ttp_cc *cc, u32 mss)
+{
+	const struct ttp_cc_ops *ops = ttp_cc_ops_of(cc);
+
+	ttp_cc_init(cc, mss);
+	memset(cc->priv, 0, sizeof(cc->priv));
+	if (ops->init)
+		ops->init(cc, mss);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_start);
 
 /**
  * ttp_cc_on_ack() - grow the window for data newly acknowledged
@@ -94,7 +125,8 @@ EXPORT_SYMBOL_IF_KUNIT(ttp_cc_init);
  * @acked new bytes were acknowledged while the window limited the sender.
  * Slow start below ssthresh grows the window by what was acknowledged, at
  * most 2 MSS an ACK (RFC 3465, L = 2); congestion avoidance above it by one
- * MSS per window acknowledged (RFC 5681 3.1).
+ * MSS per window acknowledged (RFC 5681 3.1).  NewReno's growth; other
+ * controllers may use it for their slow start.
  */
 void ttp_cc_on_ack(struct ttp_cc *cc, u32 acked, u32 mss)
 {
@@ -115,12 +147,26 @@ void ttp_cc_on_ack(struct ttp_cc *cc, u32 acked, u32 mss)
 		cc->cwnd += mss;
 	}
 }
-EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_ack);
+EXPORT_SYMBOL_GPL(ttp_cc_on_ack);
 
-/* RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
-static u32 ttp_cc_half(u32 in_flight, u32 mss)
+/**
+ * ttp_cc_cong_avoid() - the controller grows the window for an ACK
+ * @cc: the state
+ * @a: what the ACK acknowledged, and when
+ *
+ * Called for new data acknowledged while the window limited the sender,
+ * out of fast recovery (RFC 5681 3.1, RFC 9438 4.2).
+ */
+void ttp_cc_cong_avoid(struct ttp_cc *cc, const struct ttp_cc_ack *a)
 {
-	return max(in_flight / 2, 2 * mss);
+	ttp_cc_ops_of(cc)->cong_avoid(cc, a);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_cong_avoid);
+
+/* A ssthresh below two segments leaves too little to recover with. */
+static u32 ttp_cc_ssthresh(struct ttp_cc *cc, u32 in_flight, u32 mss)
+{
+	return max(ttp_cc_ops_of(cc)->ssthresh(cc, in_flight, mss), 2 * mss);
 }
 
 /**
@@ -129,29 +175,98 @@ static u32 ttp_cc_half(u32 in_flight, u32 mss)
  * @in_flight: the bytes in flight when the loss was found (FlightSize)
  * @mss: the connection's MSS
  *
- * Halve, and recover at the halved window (RFC 6582, RFC 6675): ssthresh
- * and cwnd become max(@in_flight / 2, 2 * @mss).
+ * Cut the window, and recover at the cut window (RFC 6582, RFC 6675):
+ * ssthresh and cwnd become what the controller says, at least 2 * @mss
+ * (NewReno: max(@in_flight / 2, 2 * @mss)).
  */
 void ttp_cc_on_fast_retransmit(struct ttp_cc *cc, u32 in_flight, u32 mss)
 {
-	cc->ssthresh = ttp_cc_half(in_flight, mss);
+	cc->ssthresh = ttp_cc_ssthresh(cc, in_flight, mss);
 	cc->cwnd = cc->ssthresh;
 	cc->acked_acc = 0;
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_fast_retransmit);
 
 /**
- * ttp_cc_on_timeout() - the timer fired: halve ssthresh, restart at 1 MSS
+ * ttp_cc_on_timeout() - the timer fired: cut ssthresh, restart at 1 MSS
  * @cc: the state
  * @in_flight: the bytes in flight when it fired (FlightSize)
  * @mss: the connection's MSS
  *
- * ssthresh becomes max(@in_flight / 2, 2 * @mss) (RFC 5681 (4)).
+ * ssthresh becomes what the controller says, at least 2 * @mss (NewReno:
+ * max(@in_flight / 2, 2 * @mss), RFC 5681 (4)); then its on_rto hook.
  */
 void ttp_cc_on_timeout(struct ttp_cc *cc, u32 in_flight, u32 mss)
 {
-	cc->ssthresh = ttp_cc_half(in_flight, mss);
+	const struct ttp_cc_ops *ops = ttp_cc_ops_of(cc);
+
+	cc->ssthresh = ttp_cc_ssthresh(cc, in_flight, mss);
 	cc->cwnd = mss;
 	cc->acked_acc = 0;
+	if (ops->on_rto)
+		ops->on_rto(cc, mss);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_cc_on_timeout);
+
+/**
+ * ttp_cc_event() - tell the controller what happened
+ * @cc: the state
+ * @ev: what
+ */
+void ttp_cc_event(struct ttp_cc *cc, enum ttp_cc_event ev)
+{
+	const struct ttp_cc_ops *ops = ttp_cc_ops_of(cc);
+
+	if (ops->cwnd_event)
+		ops->cwnd_event(cc, ev);
+}
+
+/**
+ * ttp_cc_get_info() - the controller's part of TTP_INFO
+ * @cc: the state
+ * @info: its ttpi_ca_* fields are filled; the rest is left
+ */
+void ttp_cc_get_info(struct ttp_cc *cc, struct ttp_info *info)
+{
+	const struct ttp_cc_ops *ops = ttp_cc_ops_of(cc);
+
+	strscpy(info->ttpi_ca_name, ops->name, sizeof(info->ttpi_ca_name));
+	if (ops->get_info)
+		ops->get_info(cc, info);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_get_info);
+
+/**
+ * ttp_cc_name() - the name of the connection's controller
+ * @cc: the state
+ *
+ * Return: the name, valid while the connection holds the controller.
+ */
+const char *ttp_cc_name(const struct ttp_cc *cc)
+{
+	return ttp_cc_ops_of(cc)->name;
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_cc_name);
+
+/* NewReno, RFC 5681 (4): ssthresh = max(FlightSize / 2, 2 * SMSS). */
+static u32 ttp_newreno_ssthresh(struct ttp_cc *cc, u32 in_flight, u32 mss)
+{
+	return max(in_flight / 2, 2 * mss);
+}
+
+static void ttp_newreno_cong_avoid(struct ttp_cc *cc,
+				   const struct ttp_cc_ack *a)
+{
+	ttp_cc_on_ack(cc, a->acked, a->mss);
+}
+
+/*
+ * NewReno (RFC 5681, RFC 6582): slow start, one MSS a round trip in
+ * congestion avoidance, half the flight on a loss.  No state of its own.
+ */
+struct ttp_cc_ops ttp_newreno = {
+	.name		= "newreno",
+	.cong_avoid	= ttp_newreno_cong_avoid,
+	.ssthresh	= ttp_newreno_ssthresh,
+};
+EXPORT_SYMBOL_IF_KUNIT(ttp_newreno);

@@ -50,6 +50,15 @@
 #endif
 
 /*
+ * A sysctl's proc_handler: 6.12 gives it a const table, 6.1 not.
+ */
+#ifdef TTP_HAVE_CONST_CTL_TABLE
+#define TTP_CTL_TABLE	const struct ctl_table
+#else
+#define TTP_CTL_TABLE	struct ctl_table
+#endif
+
+/*
  * A string field of a trace event: 6.12's __assign_str() takes the value
  * from the field's __string(), 6.1's takes it again (module/trace.h).
  */

@@ -48,9 +48,13 @@ static int __init ttp_init(void)
 		return -EINVAL;
 	}
 
-	err = proto_register(&ttp_prot, 1);
+	err = ttp_cc_builtin_register();
 	if (err)
 		return err;
+
+	err = proto_register(&ttp_prot, 1);
+	if (err)
+		goto out_cc;
 
 	err = ttp_pernet_register();
 	if (err)
@@ -91,6 +95,8 @@ out_pernet:
 	ttp_pernet_unregister();
 out_proto:
 	proto_unregister(&ttp_prot);
+out_cc:
+	ttp_cc_builtin_unregister();
 	return err;
 }
 
@@ -104,6 +110,7 @@ static void __exit ttp_exit(void)
 	rcu_barrier();
 	ttp_offload_exit();
 	proto_unregister(&ttp_prot);
+	ttp_cc_builtin_unregister();
 	pr_info("ttp: unloaded\n");
 }
 

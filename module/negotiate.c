@@ -190,7 +190,7 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 	else
 		tsk->opts &= ~TTPI_OPT_SACK;
 
-	ttp_cc_init(&tsk->cc, tsk->mss);
+	ttp_cc_start(&tsk->cc, tsk->mss);
 	trace_ttp_negotiate(sk, peer);
 }
 EXPORT_SYMBOL_IF_KUNIT(ttp_negotiate);

@@ -92,11 +92,14 @@ static int __net_init ttp_net_init(struct net *net)
 	int err = -ENOMEM;
 
 	ttp_sysctl_defaults(&tn->sysctl);
+	ttp_cc_net_init(&tn->sysctl);
 	ttp_ratelimit_init(&tn->challenge_rl);
 	ttp_ratelimit_init(&tn->rst_rl);
 	tn->mib = alloc_percpu(struct ttp_mib);
-	if (!tn->mib)
+	if (!tn->mib) {
+		ttp_cc_net_exit(&tn->sysctl);
 		return -ENOMEM;
+	}
 	err = ttp_tables_init(tn);
 	if (err)
 		goto out_mib;
@@ -127,6 +130,7 @@ out_tables:
 	ttp_tables_exit(tn);
 out_mib:
 	free_percpu(tn->mib);
+	ttp_cc_net_exit(&tn->sysctl);
 	return err;
 }
 
@@ -140,6 +144,7 @@ static void __net_exit ttp_net_exit(struct net *net)
 	inet_ctl_sock_destroy(tn->ctl_sk);
 	ttp_tables_exit(tn);
 	free_percpu(tn->mib);
+	ttp_cc_net_exit(&tn->sysctl);
 }
 
 static struct pernet_operations ttp_net_ops = {

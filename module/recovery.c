@@ -479,6 +479,19 @@ void ttp_mtu_lost(struct sock *sk)
 		ttp_retransmit_lost(sk, true);
 }
 
+/* The controller grows the window for @acked new bytes. */
+static void ttp_cong_avoid(struct ttp_sock *tsk, u32 acked)
+{
+	struct ttp_cc_ack a = {
+		.acked		= acked,
+		.mss		= tsk->mss,
+		.srtt_us	= tsk->rtt.srtt_us,
+		.now_us		= ttp_clock_us(),
+	};
+
+	ttp_cc_cong_avoid(&tsk->cc, &a);
+}
+
 /**
  * ttp_ack_state() - ttp_ack_rcv() short of sending
  * @sk: the connection, in a synchronised state
@@ -519,6 +532,7 @@ bool ttp_ack_state(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 					   tsk->mss);
 			tsk->cc.cwnd = max(tsk->cc.cwnd, 2U * tsk->mss);
 			tsk->ca_state = TTP_CA_OPEN;
+			ttp_cc_event(&tsk->cc, TTP_CC_EV_RECOVERED);
 			break;
 		}
 		if (ttp_sack_on(tsk)) {
@@ -537,17 +551,19 @@ bool ttp_ack_state(struct sock *sk, u32 ack, bool dup, const u8 *opt,
 		return false;
 	case TTP_CA_LOSS:
 		if (acked)
-			ttp_cc_on_ack(&tsk->cc, acked, tsk->mss);
+			ttp_cong_avoid(tsk, acked);
 		if (ttp_sack_on(tsk) && tsk->retrans_out)
 			ttp_rack_mark_lost(sk);
-		if (!ttp_seq_before(tsk->snd_una, tsk->recover))
+		if (!ttp_seq_before(tsk->snd_una, tsk->recover)) {
 			tsk->ca_state = TTP_CA_OPEN;
+			ttp_cc_event(&tsk->cc, TTP_CC_EV_RECOVERED);
+		}
 		return false;
 	}
 
 	/* TTP_CA_OPEN, TTP_CA_DISORDER */
 	if (acked && grow)
-		ttp_cc_on_ack(&tsk->cc, acked, tsk->mss);
+		ttp_cong_avoid(tsk, acked);
 	if (ttp_sack_on(tsk) && tsk->sacked_out)
 		ttp_sack_mark_lost(sk);
 	if (tsk->dupacks >= TTP_DUPTHRESH)

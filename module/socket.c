@@ -34,6 +34,7 @@ static void ttp_destroy(struct sock *sk)
 		kfree_skb(skb);
 	}
 	ttp_sk(sk)->send_head = NULL;
+	ttp_cc_release(&ttp_sk(sk)->cc);
 	sk_dst_reset(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	sock_put(sk);
@@ -166,7 +167,8 @@ static void ttp_init_sock_state(struct sock *sk)
 	tsk->sack_offer = !!ttp_sysctl_sack(net);
 	tsk->ts_offer = !!ttp_sysctl_timestamps(net);
 	skb_queue_head_init(&tsk->ofo_queue);
-	ttp_cc_init(&tsk->cc, tsk->mss);
+	ttp_cc_set_default(sk);
+	ttp_cc_start(&tsk->cc, tsk->mss);
 	ttp_init_timers(sk);
 	sock_prot_inuse_add(sock_net(sk), &ttp_prot, 1);
 }
@@ -220,6 +222,7 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 	tsk->keepcnt = ptsk->keepcnt;
 	tsk->window_clamp = ptsk->window_clamp;
 	tsk->notsent_lowat = ptsk->notsent_lowat;
+	ttp_cc_inherit(sk, parent);
 	/* No process holds it until accept(): an orphan until then. */
 	sock_set_flag(sk, SOCK_DEAD);
 	return sk;

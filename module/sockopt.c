@@ -58,18 +58,48 @@ int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 	return put_user(n, (int __user *)arg);
 }
 
+/*
+ * TTP_CONGESTION: a name of at most TTP_CA_NAME_MAX - 1 bytes (what
+ * follows is cut, as TCP's), looked up (and its module loaded) before the
+ * socket is locked.
+ */
+static int ttp_set_congestion(struct sock *sk, sockptr_t optval,
+			      unsigned int optlen)
+{
+	char name[TTP_CA_NAME_MAX];
+	const struct ttp_cc_ops *ops;
+	long n;
+
+	if (optlen < 1)
+		return -EINVAL;
+	n = strncpy_from_sockptr(name, optval,
+				 min_t(long, sizeof(name) - 1, optlen));
+	if (n < 0)
+		return -EFAULT;
+	name[n] = 0;
+	ops = ttp_cc_get(name);
+	if (!ops)
+		return -ENOENT;
+	lock_sock(sk);
+	ttp_cc_set(&ttp_sk(sk)->cc, ops, ttp_sk(sk)->mss);
+	release_sock(sk);
+	return 0;
+}
+
 /**
  * ttp_setsockopt() - setsockopt() at level SOL_TTP
  * @sock: the socket
  * @level: SOL_TTP, else -ENOPROTOOPT
  * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
  *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
- *	TTP_WINDOW_CLAMP or TTP_NOTSENT_LOWAT (Documentation/ttp-uapi.rst)
- * @optval: an int
- * @optlen: at least sizeof(int)
+ *	TTP_WINDOW_CLAMP, TTP_NOTSENT_LOWAT or TTP_CONGESTION
+ *	(Documentation/ttp-uapi.rst)
+ * @optval: an int; a name for TTP_CONGESTION
+ * @optlen: at least sizeof(int); at least 1 for TTP_CONGESTION
  *
  * Return: 0, -EINVAL for a value out of range, -EISCONN for what only a
- * handshake to come can use, -ENOPROTOOPT, or -EFAULT.
+ * handshake to come can use, -ENOENT for a congestion controller that is
+ * not there, -ENOPROTOOPT, or -EFAULT.
  */
 int ttp_setsockopt(struct socket *sock, int level, int optname,
 		   sockptr_t optval, unsigned int optlen)
@@ -80,6 +110,8 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_TTP)
 		return -ENOPROTOOPT;
+	if (optname == TTP_CONGESTION)
+		return ttp_set_congestion(sk, optval, optlen);
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -213,14 +245,16 @@ static void ttp_get_info(struct sock *sk, struct ttp_info *info)
 	info->ttpi_ts_recent = tsk->ts_recent;
 	info->ttpi_ts_rtt_samples = tsk->ts_rtt_samples;
 	info->ttpi_paws_drops = tsk->paws_drops;
+	ttp_cc_get_info(&tsk->cc, info);
 }
 
 /**
  * ttp_getsockopt() - getsockopt() at level SOL_TTP
  * @sock: the socket
  * @level: SOL_TTP, else -ENOPROTOOPT
- * @optname: TTP_INFO (struct ttp_info, as much as @optlen holds), or an
- *	option ttp_setsockopt() sets
+ * @optname: TTP_INFO (struct ttp_info, as much as @optlen holds),
+ *	TTP_CONGESTION (the name, as much as @optlen holds), or an option
+ *	ttp_setsockopt() sets
  * @optval: where the value goes
  * @optlen: its room; set to the length written
  *
@@ -241,6 +275,17 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 
+	if (optname == TTP_CONGESTION) {
+		char name[TTP_CA_NAME_MAX] = { 0 };
+
+		lock_sock(sk);
+		strscpy(name, ttp_cc_name(&tsk->cc), sizeof(name));
+		release_sock(sk);
+		len = min_t(int, len, sizeof(name));
+		if (put_user(len, optlen) || copy_to_user(optval, name, len))
+			return -EFAULT;
+		return 0;
+	}
 	if (optname == TTP_INFO) {
 		lock_sock(sk);
 		ttp_get_info(sk, &info);

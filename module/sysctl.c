@@ -271,6 +271,20 @@ static struct ctl_table ttp_sysctl_template[] = {
 		.extra2		= &ttp_retries_max,
 	},
 	{
+		.procname	= "congestion_control",
+		.data		= (void *)offsetof(struct ttp_sysctl, cc),
+		.maxlen		= TTP_CA_NAME_MAX,
+		.mode		= 0644,
+		.proc_handler	= ttp_proc_congestion_control,
+	},
+	{
+		/* The same in every namespace: no data. */
+		.procname	= "available_congestion_control",
+		.maxlen		= TTP_CC_LIST_MAX,
+		.mode		= 0444,
+		.proc_handler	= ttp_proc_available_cc,
+	},
+	{
 		.procname	= "notsent_lowat",
 		.data		= (void *)offsetof(struct ttp_sysctl, notsent_lowat),
 		.maxlen		= sizeof_field(struct ttp_sysctl, notsent_lowat),
@@ -301,7 +315,8 @@ int ttp_sysctl_register(struct net *net)
 	if (!t)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
-		t[i].data = (char *)&tn->sysctl + (uintptr_t)t[i].data;
+		if (t[i].proc_handler != ttp_proc_available_cc)
+			t[i].data = (char *)&tn->sysctl + (uintptr_t)t[i].data;
 	tn->sysctl_hdr = ttp_register_net_sysctl(net, "net/ttp", t, n);
 	if (!tn->sysctl_hdr) {
 		kfree(t);

@@ -145,6 +145,10 @@ struct ttp_sysctl {
 	int	rcvbuf_max;		/* rcvbuf_max: autotuning's bound */
 	int	sndbuf_max;		/* sndbuf_max: autotuning's bound */
 	int	notsent_lowat;		/* notsent_lowat: TTP_NOTSENT_LOWAT's default */
+	/* congestion_control: the controller of new sockets, its module
+	 * held (congestion.c)
+	 */
+	const struct ttp_cc_ops __rcu *cc;
 };
 
 /*
@@ -254,7 +258,9 @@ struct ttp_sock {
 					 */
 
 	/* Congestion control and loss recovery (cc.c, output.c). */
-	struct ttp_cc	cc;		/* cwnd, ssthresh */
+	struct ttp_cc	cc;		/* cwnd, ssthresh, the controller
+					 * (TTP_CONGESTION) and its state
+					 */
 	u8	ca_state;	/* TTP_CA_* */
 	u8	dupacks;	/* duplicate ACKs in a row */
 	u32	recover;	/* snd_nxt when recovery began */
@@ -496,6 +502,17 @@ void ttp_proc_exit_net(struct net *net);
 
 /* sysctl.c */
 void ttp_sysctl_defaults(struct ttp_sysctl *s);
+
+/* congestion.c */
+struct ctl_table;
+void ttp_cc_set_default(struct sock *sk);
+void ttp_cc_inherit(struct sock *child, const struct sock *parent);
+void ttp_cc_net_init(struct ttp_sysctl *s);
+void ttp_cc_net_exit(struct ttp_sysctl *s);
+int ttp_proc_congestion_control(TTP_CTL_TABLE *ctl, int write, void *buffer,
+				size_t *lenp, loff_t *ppos);
+int ttp_proc_available_cc(TTP_CTL_TABLE *ctl, int write, void *buffer,
+			  size_t *lenp, loff_t *ppos);
 int ttp_sysctl_register(struct net *net);
 void ttp_sysctl_unregister(struct net *net);
 

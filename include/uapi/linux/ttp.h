@@ -91,6 +91,13 @@ enum {
 					 * than this wait unsent (0: the
 					 * sysctl's)
 					 */
+#define TTP_CONGESTION		14	/* char[TTP_CA_NAME_MAX]: the
+					 * congestion controller ("newreno",
+					 * "cubic", ...)
+					 */
+
+/* The longest name of a congestion controller, its NUL included. */
+#define TTP_CA_NAME_MAX		16
 
 /* Checksum algorithms, as negotiated in the handshake. */
 enum {
@@ -142,6 +149,15 @@ struct ttp_info {
 	__u32	ttpi_ts_recent;		/* the peer's TSval we echo */
 	__u32	ttpi_ts_rtt_samples;	/* RTT samples taken from an echo */
 	__u32	ttpi_paws_drops;	/* segments PAWS refused */
+
+	/* Congestion control (TTP_CONGESTION; Documentation/protocol.rst). */
+	char	ttpi_ca_name[TTP_CA_NAME_MAX];	/* the controller, NUL ended */
+	__u32	ttpi_ca_wmax;		/* CUBIC's W_max: the window before
+					 * the last loss, bytes; 0: none
+					 */
+	__u32	ttpi_ca_k;		/* CUBIC's K: ms from the last loss
+					 * until the window is back at W_max
+					 */
 };
 
 /* Congestion states of a sender (ttpi_ca_state). */
