@@ -26,6 +26,7 @@
  * Not done: HyStart (slow start ends at the first loss, as NewReno's);
  * the application-limited idle restart of the epoch (RFC 9438 5.8).
  */
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -40,7 +41,7 @@
 #define TTP_CUBIC_ALPHA_NUM	9
 #define TTP_CUBIC_ALPHA_DEN	17
 /* The longest t - K the cubic takes, ms. */
-#define TTP_CUBIC_MAX_MS	(1U << 20)
+#define TTP_CUBIC_MAX_MS	BIT(20)
 
 /* CUBIC's state in struct ttp_cc.priv. */
 struct ttp_cubic {

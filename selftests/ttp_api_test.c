@@ -1799,6 +1799,105 @@ TEST(getsockname_truncates_to_a_short_buffer)
 	close(fd);
 }
 
+/* ---- TTP_CONGESTION and net.ttp.congestion_control ---- */
+
+static void cc_name(struct __test_metadata *_metadata, int fd, char *name)
+{
+	socklen_t len = TTP_CA_NAME_MAX;
+
+	memset(name, 0, TTP_CA_NAME_MAX);
+	ASSERT_EQ(0, getsockopt(fd, SOL_TTP, TTP_CONGESTION, name, &len));
+	ASSERT_EQ((socklen_t)TTP_CA_NAME_MAX, len);
+}
+
+static int set_cc(int fd, const char *name)
+{
+	return setsockopt(fd, SOL_TTP, TTP_CONGESTION, name, strlen(name));
+}
+
+TEST(congestion_control_is_chosen_by_name_and_unknown_names_get_enoent)
+{
+	char name[TTP_CA_NAME_MAX], buf[64];
+	socklen_t len;
+	int fd;
+
+	setup_netns(_metadata);
+	ASSERT_EQ(0, ttp_sysctl_read("congestion_control", buf, sizeof(buf)));
+	EXPECT_STREQ("newreno", buf);
+	ASSERT_EQ(0, ttp_sysctl_read("available_congestion_control", buf,
+				     sizeof(buf)));
+	EXPECT_STREQ("newreno cubic", buf);
+	fd = ttp_socket();
+	ASSERT_LE(0, fd);
+	cc_name(_metadata, fd, name);
+	EXPECT_STREQ("newreno", name);
+
+	ASSERT_EQ(0, set_cc(fd, "cubic")) TH_LOG("%s", strerror(errno));
+	cc_name(_metadata, fd, name);
+	EXPECT_STREQ("cubic", name);
+	/* As TCP_CONGESTION: a name not registered is ENOENT; nothing changes. */
+	EXPECT_EQ(-1, set_cc(fd, "no-such-cc"));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, set_cc(fd, "a-name-longer-than-sixteen"));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TTP, TTP_CONGESTION, "cubic", 0));
+	EXPECT_EQ(EINVAL, errno);
+	cc_name(_metadata, fd, name);
+	EXPECT_STREQ("cubic", name);
+	/* A short buffer gets what fits. */
+	memset(buf, 0, sizeof(buf));
+	len = 3;
+	ASSERT_EQ(0, getsockopt(fd, SOL_TTP, TTP_CONGESTION, buf, &len));
+	EXPECT_EQ(3u, len);
+	EXPECT_STREQ("cub", buf);
+	ASSERT_EQ(0, set_cc(fd, "newreno"));
+	cc_name(_metadata, fd, name);
+	EXPECT_STREQ("newreno", name);
+	close(fd);
+}
+
+TEST(congestion_control_sysctl_sets_the_default_of_new_sockets)
+{
+	struct ttp_info ci, ai;
+	char name[TTP_CA_NAME_MAX], buf[64];
+	int old, l, c, a;
+
+	setup_netns(_metadata);
+	old = ttp_socket();
+	ASSERT_LE(0, old);
+	EXPECT_EQ(-1, ttp_sysctl_write("congestion_control", "no-such-cc"));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(0, ttp_sysctl_write("congestion_control", "cubic"));
+	ASSERT_EQ(0, ttp_sysctl_read("congestion_control", buf, sizeof(buf)));
+	EXPECT_STREQ("cubic", buf);
+
+	/* New sockets take it, both ends of a connection; old ones keep theirs. */
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, ttp_get_info(c, &ci));
+	ASSERT_EQ(0, ttp_get_info(a, &ai));
+	EXPECT_STREQ("cubic", ci.ttpi_ca_name);
+	EXPECT_STREQ("cubic", ai.ttpi_ca_name);
+	cc_name(_metadata, old, name);
+	EXPECT_STREQ("newreno", name);
+	close(a);
+	close(c);
+
+	/* A listener's choice passes to its children. */
+	ASSERT_EQ(0, set_cc(l, "newreno"));
+	c = ttp_connect_to("127.0.0.1", ttp_local_port(l));
+	ASSERT_LE(0, c);
+	a = accept(l, NULL, NULL);
+	ASSERT_LE(0, a);
+	ASSERT_EQ(0, ttp_get_info(a, &ai));
+	EXPECT_STREQ("newreno", ai.ttpi_ca_name);
+	ASSERT_EQ(0, ttp_get_info(c, &ci));
+	EXPECT_STREQ("cubic", ci.ttpi_ca_name);
+	close(a);
+	close(c);
+	close(l);
+	close(old);
+}
+
 /* ---- TTP_INFO and the states ---- */
 
 TEST(ttp_info_reports_states_and_mss)

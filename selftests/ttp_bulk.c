@@ -314,9 +314,12 @@ static void *serve_one(void *arg)
 		/* The MSS at the end: path MTU discovery may have lowered it. */
 		if (!use_tcp)
 			ttp_get_info(fd, &info);
-		printf("server: conn %u: %llu bytes in, %llu out, verified, mss %u\n",
+		info.ttpi_ca_name[TTP_CA_NAME_MAX - 1] = '\0';
+		printf("server: conn %u: %llu bytes in, %llu out, verified, cc %s, mss %u\n",
 		       h.id, (unsigned long long)h.up,
-		       (unsigned long long)h.down, info.ttpi_mss);
+		       (unsigned long long)h.down,
+		       info.ttpi_ca_name[0] ? info.ttpi_ca_name : "-",
+		       info.ttpi_mss);
 	}
 out:
 	close(fd);
@@ -387,6 +390,7 @@ struct cjob {
 	uint32_t id;
 	uint64_t up, down;
 	unsigned int mss;	/* at the end, TTP only */
+	char cc[TTP_CA_NAME_MAX];	/* its congestion control, TTP only */
 };
 
 static void *client_one(void *arg)
@@ -419,8 +423,11 @@ static void *client_one(void *arg)
 	if (!use_tcp) {
 		struct ttp_info info;
 
-		if (!ttp_get_info(fd, &info))
+		if (!ttp_get_info(fd, &info)) {
 			j->mss = info.ttpi_mss;
+			memcpy(j->cc, info.ttpi_ca_name, sizeof(j->cc));
+			j->cc[sizeof(j->cc) - 1] = '\0';
+		}
 	}
 	close(fd);
 	return NULL;
@@ -435,7 +442,8 @@ static int client(const char *addr, int port, int conns, uint64_t up,
 	int i, st = 0;
 
 	for (i = 0; i < conns; i++) {
-		j[i] = (struct cjob){ addr, port, 0, i, up, down, 0 };
+		j[i] = (struct cjob){ .addr = addr, .port = port, .id = i,
+				     .up = up, .down = down };
 		if (pthread_create(&t[i], NULL, client_one, &j[i]))
 			return 1;
 	}
@@ -445,9 +453,10 @@ static int client(const char *addr, int port, int conns, uint64_t up,
 			st = j[i].status;
 	}
 	if (!st)
-		printf("client: %d connections, %llu bytes up, %llu down each, verified in %.2f s, mss %u\n",
+		printf("client: %d connections, %llu bytes up, %llu down each, verified in %.2f s, cc %s, mss %u\n",
 		       conns, (unsigned long long)up,
-		       (unsigned long long)down, now() - start, j[0].mss);
+		       (unsigned long long)down, now() - start,
+		       j[0].cc[0] ? j[0].cc : "-", j[0].mss);
 	return st;
 }
 

@@ -128,6 +128,49 @@ t_socket_autoloads_module() {
 	[ -z "$why" ] || fail "$why"
 }
 
+# A congestion controller in a module of its own (module/cc_scalable.c,
+# built beside ttp.ko): it registers itself, a socket and a namespace
+# that use it hold it (rmmod fails), and once it is gone its name is
+# ENOENT again.
+t_congestion_control_module_registers_and_is_held() {
+	need_ko
+	loaded || insmod "$ko" || fail "insmod ttp.ko failed"
+	local cko out
+	cko=$(dirname "$ko")/ttp_cc_scalable.ko
+	[ -r "$cko" ] || skip "no $cko"
+	insmod "$cko" || fail "insmod ttp_cc_scalable.ko failed"
+	grep -qw scalable /proc/sys/net/ttp/available_congestion_control ||
+		fail "not registered: $(cat /proc/sys/net/ttp/available_congestion_control)"
+	out=$(python3 - <<'PY' 2>&1
+import errno, socket, subprocess
+s = socket.socket(13, socket.SOCK_STREAM, 0)
+s.setsockopt(253, 14, b"scalable")
+assert s.getsockopt(253, 14, 16).rstrip(b"\0") == b"scalable"
+refs = open("/sys/module/ttp_cc_scalable/refcnt").read().strip()
+assert refs == "1", "refcnt %s with one socket" % refs
+r = subprocess.run(["rmmod", "ttp_cc_scalable"], capture_output=True)
+assert r.returncode != 0, "rmmod succeeded while a socket used it"
+s.close()
+refs = open("/sys/module/ttp_cc_scalable/refcnt").read().strip()
+assert refs == "0", "refcnt %s after close" % refs
+PY
+) || fail "$out"
+	sysctl -qw net.ttp.congestion_control=scalable || fail "sysctl refused scalable"
+	! rmmod ttp_cc_scalable 2>/dev/null || fail "rmmod succeeded while the default"
+	sysctl -qw net.ttp.congestion_control=newreno
+	rmmod ttp_cc_scalable || fail "rmmod failed with nothing using it"
+	out=$(python3 - <<'PY' 2>&1
+import errno, socket
+s = socket.socket(13, socket.SOCK_STREAM, 0)
+try:
+    s.setsockopt(253, 14, b"scalable")
+    raise AssertionError("scalable accepted after rmmod")
+except OSError as e:
+    assert e.errno == errno.ENOENT, e
+PY
+) || fail "$out"
+}
+
 segs_counted() { [ "$(awk '/^TtpInSegs/ {print $2}' /proc/net/ttp_stats)" -ge "$1" ]; } # N
 
 t_received_segments_are_counted() {
@@ -145,7 +188,7 @@ for i in range(10):
 	[ "$after" -eq $((before + 10)) ] || fail "TtpInSegs went from $before to $after"
 }
 
-ttp_plan 8
+ttp_plan 9
 ttp_run loads_with_defaults t_loads_with_defaults
 ttp_run taken_family_fails_with_eexist t_taken_family_fails_with_eexist
 ttp_run taken_protocol_fails_with_eexist t_taken_protocol_fails_with_eexist
@@ -153,6 +196,7 @@ ttp_run out_of_range_numbers_fail_with_einval t_out_of_range_numbers_fail_with_e
 ttp_run other_family_number_works t_other_family_number_works
 ttp_run socket_autoloads_module t_socket_autoloads_module
 ttp_run received_segments_are_counted t_received_segments_are_counted
+ttp_run congestion_control_module_registers_and_is_held t_congestion_control_module_registers_and_is_held
 
 # Leave the module as the other tests expect it.
 if [ -n "$ko" ] && ! loaded; then

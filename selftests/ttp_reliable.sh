@@ -15,6 +15,9 @@
 # corrupts it), and hits it as one packet, so that under impairments
 # large segments are kept to two MSS (and the volume doubled on the debug
 # lane): every impairment hits thousands of packets either way.
+# The transfers under loss run with NewReno (net.ttp.congestion_control's
+# default); 5% loss runs with CUBIC too; both ends say which controller
+# they used (TTP_INFO, printed by ttp_bulk).
 #
 # TTP_RELIABLE_MIB sets the MiB moved each way: 16 by default, 4 on the
 # 6.1 lane (as ttp_volume), 1 on the debug lane, whose checkers make every
@@ -132,6 +135,7 @@ xfer() {
 	out=$(ip netns exec $C timeout 600 "$bulk" client -a $SADDR -p $PORT \
 		-n "$conns" -u "$up" -d "$down" $copts 2>&1) || rc=$?
 	echo "  $out"
+	echo "$out" >$tmp/client
 	if [ $rc -ne 0 ]; then
 		kill $spid 2>/dev/null
 		sed 's/^/  server: /' $tmp/server | tail -5
@@ -186,8 +190,26 @@ t_clean_both_ways() {
 	profile none
 }
 
-t_loss() { # PERCENT
+# congestion NAME: net.ttp.congestion_control at both ends, for the
+# connections that follow.
+congestion() {
+	ip netns exec $S sysctl -qw net.ttp.congestion_control="$1" &&
+		ip netns exec $C sysctl -qw net.ttp.congestion_control="$1"
+}
+
+# expect_cc NAME: both ends of the last transfer said (from TTP_INFO, as
+# ttp_bulk prints it) that NAME controlled their windows.
+expect_cc() {
+	grep -q ", cc $1, mss " $tmp/client || fail "the client's cc was not $1"
+	grep -q ", cc $1, mss " $tmp/server || fail "the server's cc was not $1"
+}
+
+t_loss() { # PERCENT [CONGESTION_CONTROL]
+	local cc=${2:-newreno}
+	congestion "$cc" || fail "no congestion control $cc"
 	profile loss "$1%"
+	congestion newreno
+	expect_cc "$cc"
 	expect_moved $C TtpRetransSegs TtpFastRetrans TtpSackRecoveries TtpInSackBlocks
 	expect_moved $S TtpRetransSegs TtpInOfoSegs
 }
@@ -380,7 +402,7 @@ mixed() {
 }
 
 trap cleanup EXIT
-ttp_plan 17
+ttp_plan 18
 setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 echo "# ${MIB} MiB each way"
 start_slow_reader
@@ -389,6 +411,7 @@ both clean_link_download t_clean_download
 both clean_link_both_ways t_clean_both_ways
 mixed loss_1_percent t_loss 1
 mixed loss_5_percent t_loss 5
+mixed loss_5_percent_cubic t_loss 5 cubic
 mixed loss_10_percent t_loss 10
 mixed loss_5_percent_without_sack t_loss_without_sack
 mixed delay_10ms_jitter_reorder_25_percent t_delay_reorder

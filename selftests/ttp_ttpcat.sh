@@ -144,7 +144,7 @@ t_verbose_shows_addresses_and_negotiation() {
 	echo "$out"
 	echo "$out" | grep -qE "^ttpcat: connected $CADDR:[0-9]+ -> $SADDR:9003$" ||
 		fail "no address line"
-	echo "$out" | grep -qE '^ttpcat: mss [0-9]+, window scale [0-9]+/[0-9]+, checksum crc32c, sack (on|off)$' ||
+	echo "$out" | grep -qE '^ttpcat: mss [0-9]+, window scale [0-9]+/[0-9]+, checksum crc32c, sack (on|off), congestion control newreno$' ||
 		fail "no negotiation line"
 	grep -q "listening on 0.0.0.0:9003" "$TMP/srv.err" || fail "server: $(cat "$TMP/srv.err")"
 	grep -qE "connected $SADDR:9003 -> $CADDR:[0-9]+" "$TMP/srv.err" ||

@@ -55,7 +55,23 @@ def check_tcp_options_map_to_ttp(addr, port):
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1200)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_WINDOW_CLAMP, 20000)
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT, 16384)
+    # TCP_CONGESTION is TTP_CONGESTION; TCP's "reno" is TTP's "newreno".
+    def cc():
+        name = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, 16)
+        return name.rstrip(b"\0")
+    assert cc() == b"reno", cc()
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"cubic")
+    assert cc() == b"cubic", cc()
+    try:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"no-such-cc")
+        raise AssertionError("an unknown congestion control was accepted")
+    except OSError as e:
+        assert e.errno == errno.ENOENT, e
+    assert cc() == b"cubic", cc()
     s.connect((addr, port))
+    assert cc() == b"cubic", cc()
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, b"reno")
+    assert cc() == b"reno", cc()
     # TTP took them (when ignored, both read 0).
     assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_WINDOW_CLAMP) == 20000
     assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_NOTSENT_LOWAT) == 16384

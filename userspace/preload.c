@@ -368,6 +368,40 @@ static int ttp_opt_of_tcp(int optname)
 	}
 }
 
+/*
+ * TCP_CONGESTION is TTP_CONGESTION, by the same names but one: TCP's
+ * "reno" is TTP's "newreno" (Reno's window with NewReno's or SACK's
+ * recovery, as TCP's "reno" is), both ways.
+ */
+static int set_congestion(int fd, const void *val, socklen_t len)
+{
+	if (val && len >= 4 && !memcmp(val, "reno", 4) &&
+	    (len == 4 || !((const char *)val)[4]))
+		return real.setsockopt(fd, SOL_TTP, TTP_CONGESTION, "newreno",
+				       7);
+	return real.setsockopt(fd, SOL_TTP, TTP_CONGESTION, val, len);
+}
+
+static int get_congestion(int fd, void *val, socklen_t *len)
+{
+	char name[TTP_CA_NAME_MAX] = "";
+	socklen_t n = sizeof(name);
+
+	if (!val || !len) {
+		errno = EFAULT;
+		return -1;
+	}
+	if (real.getsockopt(fd, SOL_TTP, TTP_CONGESTION, name, &n))
+		return -1;
+	name[sizeof(name) - 1] = '\0';
+	if (!strcmp(name, "newreno"))
+		strcpy(name, "reno");
+	n = *len < sizeof(name) ? *len : sizeof(name);
+	memcpy(val, name, n);
+	*len = n;
+	return 0;
+}
+
 /* TCP options accepted and ignored: they tune what TTP does by itself. */
 static int tcp_opt_ignored(int optname)
 {
@@ -379,7 +413,6 @@ static int tcp_opt_ignored(int optname)
 	case TCP_FASTOPEN:
 	case TCP_FASTOPEN_CONNECT:
 	case TCP_THIN_LINEAR_TIMEOUTS:
-	case TCP_CONGESTION:
 		return 1;
 	default:
 		return 0;
@@ -442,8 +475,10 @@ EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 		}
 		if (opt)
 			return real.setsockopt(fd, SOL_TTP, opt, val, len);
+		if (optname == TCP_CONGESTION)
+			return set_congestion(fd, val, len);
 		if (tcp_opt_ignored(optname)) {
-			if (optname != TCP_CONGESTION && len < sizeof(int)) {
+			if (len < sizeof(int)) {
 				errno = EINVAL;
 				return -1;
 			}
@@ -507,16 +542,7 @@ static int get_tcp_opt(int fd, int optname, void *val, socklen_t *len)
 	case TCP_FASTOPEN:
 		return put_int(val, len, 0);
 	case TCP_CONGESTION:
-		/* TTP's congestion control is NewReno (Reno with SACK). */
-		if (!val || !len) {
-			errno = EFAULT;
-			return -1;
-		}
-		memset(val, 0, *len);
-		memcpy(val, "reno", *len < 5 ? *len : 5);
-		if (*len > 16)
-			*len = 16;
-		return 0;
+		return get_congestion(fd, val, len);
 	default:
 		errno = ENOPROTOOPT;
 		return -1;

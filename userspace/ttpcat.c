@@ -21,6 +21,7 @@
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,18 +78,27 @@ static void print_conn(int fd)
 	struct sockaddr_ttp l, r;
 	char ls[TTP_ADDRSTRLEN], rs[TTP_ADDRSTRLEN];
 	struct ttp_info info;
+	int len;
 
 	if (ttp_local_addr(fd, &l) || ttp_peer_addr(fd, &r) ||
 	    !ttp_addr_format(&l, ls, sizeof(ls)) ||
 	    !ttp_addr_format(&r, rs, sizeof(rs)))
 		return;
 	fprintf(stderr, "%s: connected %s -> %s\n", prog, ls, rs);
-	if (ttp_conn_info(fd, &info) > 0)
-		fprintf(stderr,
-			"%s: mss %u, window scale %u/%u, checksum %s, sack %s\n",
-			prog, info.ttpi_mss, info.ttpi_snd_wscale,
-			info.ttpi_rcv_wscale, ttp_csum_name(info.ttpi_csum_algo),
-			info.ttpi_options & TTPI_OPT_SACK ? "on" : "off");
+	len = ttp_conn_info(fd, &info);
+	if (len <= 0)
+		return;
+	/* A ttp.ko older than the controller's name in TTP_INFO: "-". */
+	if (len < (int)sizeof(info.ttpi_ca_name) +
+		  (int)offsetof(struct ttp_info, ttpi_ca_name))
+		strcpy(info.ttpi_ca_name, "-");
+	info.ttpi_ca_name[sizeof(info.ttpi_ca_name) - 1] = '\0';
+	fprintf(stderr,
+		"%s: mss %u, window scale %u/%u, checksum %s, sack %s, congestion control %s\n",
+		prog, info.ttpi_mss, info.ttpi_snd_wscale,
+		info.ttpi_rcv_wscale, ttp_csum_name(info.ttpi_csum_algo),
+		info.ttpi_options & TTPI_OPT_SACK ? "on" : "off",
+		info.ttpi_ca_name);
 }
 
 /*
