@@ -394,8 +394,11 @@ static int get_congestion(int fd, void *val, socklen_t *len)
 	if (real.getsockopt(fd, SOL_TTP, TTP_CONGESTION, name, &n))
 		return -1;
 	name[sizeof(name) - 1] = '\0';
-	if (!strcmp(name, "newreno"))
+	if (!strcmp(name, "newreno")) {
+		/* NUL-padded, as the kernel's names are. */
+		memset(name, 0, sizeof(name));
 		strcpy(name, "reno");
+	}
 	n = *len < sizeof(name) ? *len : sizeof(name);
 	memcpy(val, name, n);
 	*len = n;
