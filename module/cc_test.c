@@ -273,8 +273,12 @@ static void cubic_window_follows_the_cubic(struct kunit *test)
 	EXPECT_NEAR(test, ttp_cubic_window(100000, 4217, 0, MSS), 70003, 1);
 	EXPECT_NEAR(test, ttp_cubic_window(100000, 4217, 14217, MSS), 500000,
 		    1);
-	/* Far out: bounded, not wrapped. */
+	/* Far out: bounded, not wrapped, with the largest MSS too. */
 	KUNIT_EXPECT_EQ(test, ttp_cubic_window(100000, 0, U32_MAX, MSS),
+			U32_MAX);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_window(100000, 0, U32_MAX, 65535),
+			U32_MAX);
+	KUNIT_EXPECT_EQ(test, ttp_cubic_window(U32_MAX, 0, 1, 65535),
 			U32_MAX);
 	KUNIT_EXPECT_EQ(test, ttp_cubic_window(100000, U32_MAX, 0, MSS), 0U);
 }

@@ -19,9 +19,9 @@
  * flow.
  *
  * Units: windows in bytes (W_cubic's segments times the MSS), time in
- * milliseconds for the cubic (t up to 2^20 ms, 17 minutes, before the
- * curve is taken as flat: the window is far past any bound by then), the
- * ACK's clock in microseconds.
+ * milliseconds for the cubic (|t - K| counts up to 2^19 ms, nearly nine
+ * minutes: the window is far past any bound by then, 57 million
+ * segments), the ACK's clock in microseconds.
  *
  * Not done: HyStart (slow start ends at the first loss, as NewReno's);
  * the application-limited idle restart of the epoch (RFC 9438 5.8).
@@ -40,8 +40,11 @@
 /* 3 * (1 - beta) / (1 + beta) = 9/17: Reno-friendly alpha (RFC 9438 4.3). */
 #define TTP_CUBIC_ALPHA_NUM	9
 #define TTP_CUBIC_ALPHA_DEN	17
-/* The longest t - K the cubic takes, ms. */
-#define TTP_CUBIC_MAX_MS	BIT(20)
+/*
+ * The longest |t - K| the cubic takes, ms: d^3 / 10^4 * 4 * mss stays
+ * within 64 bits for any 16-bit MSS.
+ */
+#define TTP_CUBIC_MAX_MS	BIT(19)
 
 /* CUBIC's state in struct ttp_cc.priv. */
 struct ttp_cubic {
@@ -161,7 +164,8 @@ static void ttp_cubic_grow_est(struct ttp_cc *cc, struct ttp_cubic *ca,
 static void ttp_cubic_cong_avoid(struct ttp_cc *cc, const struct ttp_cc_ack *a)
 {
 	struct ttp_cubic *ca = ttp_cubic_of(cc);
-	u32 t_ms, target, need, n;
+	u32 t_ms, target, n;
+	u64 need;
 
 	if (cc->cwnd < cc->ssthresh) {
 		/* Slow start, as NewReno's (RFC 3465, L = 2). */
@@ -193,9 +197,9 @@ static void ttp_cubic_cong_avoid(struct ttp_cc *cc, const struct ttp_cc_ack *a)
 		need = max_t(u64, div_u64((u64)cc->cwnd * a->mss,
 					  target - cc->cwnd), 1);
 	else
-		need = min_t(u64, 100ULL * cc->cwnd, U32_MAX);
+		need = 100ULL * cc->cwnd;
 	cc->acked_acc = min_t(u64, (u64)cc->acked_acc + a->acked, U32_MAX);
-	n = cc->acked_acc / need;
+	n = div64_u64(cc->acked_acc, need);
 	if (n) {
 		cc->acked_acc -= n * need;
 		cc->cwnd = min_t(u64, (u64)cc->cwnd + (u64)n * a->mss,
