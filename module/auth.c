@@ -144,55 +144,51 @@ static void ttp_auth_hash_skb(struct sha256_state *st, struct sk_buff *skb,
  *	numbers wrapped before this segment's
  * @pseudo: the pseudo-header of the checksums, as the family builds it
  * @pseudo_len: its length
- * @skb: holds the segment from byte @off, header and options in the
- *	linear part; not written (it may be shared)
- * @off: where the TTP header is, from skb->data
- * @len: the TTP length: header, options and payload
- * @mac_off: where the MAC field is, from skb->data: in the options
- * @maclen: its length, TTP_AUTH_MIN_MACLEN to TTP_AUTH_MAX_MACLEN
+ * @th: the header and options, ttp_hdr_len(@th) bytes in a row
+ * @mac_off: where the MAC field is, from @th: in the options
+ * @maclen: its length, TTP_AUTH_MACLEN_MIN to TTP_AUTH_MACLEN_MAX
+ * @skb: holds the payload; not written (it may be shared)
+ * @pay_off: where the payload is, from @skb->data
+ * @pay_len: its length
  * @out: the MAC, truncated to @maclen bytes
  *
  * The MAC covers @sne, the pseudo-header, the header with its checksum and
  * the MAC field taken as zero, the rest of the options, and the payload.
  *
- * Return: 0, or -EINVAL if the MAC field or the segment does not lie where
- * the header says.
+ * Return: 0, or -EINVAL if the MAC field is not in the options or the
+ * payload not in @skb.
  */
 int ttp_auth_mac(const struct ttp_hmac *traffic, u32 sne, const void *pseudo,
-		 unsigned int pseudo_len, struct sk_buff *skb,
-		 unsigned int off, unsigned int len, unsigned int mac_off,
-		 unsigned int maclen, u8 *out)
+		 unsigned int pseudo_len, const struct ttphdr *th,
+		 unsigned int mac_off, unsigned int maclen,
+		 struct sk_buff *skb, unsigned int pay_off,
+		 unsigned int pay_len, u8 *out)
 {
-	static const u8 zero[TTP_AUTH_MAX_MACLEN];
-	unsigned int check = off + offsetof(struct ttphdr, check);
+	static const u8 zero[TTP_AUTH_MACLEN_MAX];
+	const unsigned int check = offsetof(struct ttphdr, check);
+	const unsigned int hlen = ttp_hdr_len(th);
+	const u8 *hdr = (const u8 *)th;
 	u8 mac[SHA256_DIGEST_SIZE];
-	const struct ttphdr *th;
 	struct sha256_state st;
 	__be32 be_sne;
-	unsigned int hlen;
 
-	if (maclen < TTP_AUTH_MIN_MACLEN || maclen > TTP_AUTH_MAX_MACLEN ||
-	    len < TTP_HDR_LEN || off + len > skb->len ||
-	    off + TTP_HDR_LEN > skb_headlen(skb))
-		return -EINVAL;
-	th = (const struct ttphdr *)(skb->data + off);
-	hlen = ttp_hdr_len(th);
-	if (hlen < TTP_HDR_LEN || hlen > len || off + hlen > skb_headlen(skb) ||
-	    mac_off < off + TTP_HDR_LEN || mac_off + maclen > off + hlen)
+	if (maclen < TTP_AUTH_MACLEN_MIN || maclen > TTP_AUTH_MACLEN_MAX ||
+	    mac_off < TTP_HDR_LEN || mac_off + maclen > hlen ||
+	    pay_off > skb->len || pay_len > skb->len - pay_off)
 		return -EINVAL;
 
 	be_sne = htonl(sne);
 	ttp_hmac_begin(traffic, &st);
 	sha256_update(&st, (const u8 *)&be_sne, sizeof(be_sne));
 	sha256_update(&st, pseudo, pseudo_len);
-	sha256_update(&st, skb->data + off, check - off);
+	sha256_update(&st, hdr, check);
 	sha256_update(&st, zero, sizeof(th->check));
-	sha256_update(&st, skb->data + check + sizeof(th->check),
+	sha256_update(&st, hdr + check + sizeof(th->check),
 		      mac_off - check - sizeof(th->check));
 	sha256_update(&st, zero, maclen);
-	sha256_update(&st, skb->data + mac_off + maclen,
-		      off + hlen - mac_off - maclen);
-	ttp_auth_hash_skb(&st, skb, off + hlen, off + len);
+	sha256_update(&st, hdr + mac_off + maclen, hlen - mac_off - maclen);
+	if (pay_len)
+		ttp_auth_hash_skb(&st, skb, pay_off, pay_off + pay_len);
 	ttp_hmac_end(traffic, &st, mac);
 
 	memcpy(out, mac, maclen);

@@ -12,14 +12,12 @@
 
 #include <crypto/sha2.h>
 #include <linux/types.h>
+#include <uapi/linux/ttp.h>
 
 struct sk_buff;
+struct ttphdr;
 
-#define TTP_AUTH_MAX_KEYLEN	80	/* bytes of a master key */
 #define TTP_AUTH_TRAFFIC_LEN	SHA256_DIGEST_SIZE
-#define TTP_AUTH_MIN_MACLEN	4
-#define TTP_AUTH_MAX_MACLEN	16
-#define TTP_AUTH_DEF_MACLEN	12
 
 /*
  * HMAC-SHA256 with its key already absorbed: the hash states after the
@@ -64,8 +62,9 @@ void ttp_auth_traffic_key(const struct ttp_hmac *master,
 			  u8 out[TTP_AUTH_TRAFFIC_LEN]);
 
 int ttp_auth_mac(const struct ttp_hmac *traffic, u32 sne, const void *pseudo,
-		 unsigned int pseudo_len, struct sk_buff *skb,
-		 unsigned int off, unsigned int len, unsigned int mac_off,
-		 unsigned int maclen, u8 *out);
+		 unsigned int pseudo_len, const struct ttphdr *th,
+		 unsigned int mac_off, unsigned int maclen,
+		 struct sk_buff *skb, unsigned int pay_off,
+		 unsigned int pay_len, u8 *out);
 
 #endif /* _TTP_AUTH_H */

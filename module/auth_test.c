@@ -162,7 +162,7 @@ static void traffic_key_matches_its_definition(struct kunit *test)
 #define SEG_LEN		(SEG_HLEN + SEG_PAYLOAD)
 #define SEG_MACLEN	12
 #define SEG_HEADROOM	8	/* the TTP header at skb->data + 8 */
-#define SEG_MAC_OFF	(SEG_HEADROOM + TTP_HDR_LEN + 4)
+#define SEG_MAC_OFF	(SEG_HEADROOM + TTP_HDR_LEN + 4)	/* in the skb */
 
 static void fill_header(u8 *p)
 {
@@ -243,9 +243,10 @@ static int mac_of(struct sk_buff *skb, u32 sne, u8 *mac)
 	test_ctx(&ctx);
 	ttp_auth_traffic_key(&master, &ctx, tk);
 	ttp_hmac_setkey(&traffic, tk, sizeof(tk));
-	return ttp_auth_mac(&traffic, sne, pseudo4, sizeof(pseudo4), skb,
-			    SEG_HEADROOM, SEG_LEN, SEG_MAC_OFF, SEG_MACLEN,
-			    mac);
+	return ttp_auth_mac(&traffic, sne, pseudo4, sizeof(pseudo4),
+			    (struct ttphdr *)(skb->data + SEG_HEADROOM),
+			    SEG_MAC_OFF - SEG_HEADROOM, SEG_MACLEN, skb,
+			    SEG_HEADROOM + SEG_HLEN, SEG_PAYLOAD, mac);
 }
 
 static void segment_mac_matches_its_definition(struct kunit *test)
@@ -309,39 +310,36 @@ static void segment_mac_covers_all_but_checksum_and_mac(struct kunit *test)
 	kfree_skb(skb);
 }
 
+static int mac_at(struct sk_buff *skb, unsigned int mac_off,
+		  unsigned int maclen, unsigned int pay_len)
+{
+	const struct ttphdr *th = (struct ttphdr *)(skb->data + SEG_HEADROOM);
+	u8 mac[TTP_AUTH_MACLEN_MAX + 1];
+	struct ttp_hmac h;
+
+	ttp_hmac_setkey(&h, (const u8 *)"k", 1);
+	return ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), th, mac_off,
+			    maclen, skb, SEG_HEADROOM + SEG_HLEN, pay_len, mac);
+}
+
 static void segment_mac_refuses_a_misplaced_field(struct kunit *test)
 {
 	struct sk_buff *skb = linear_segment(test);
-	struct ttp_hmac h;
-	u8 mac[TTP_AUTH_MAX_MACLEN];
+	const unsigned int mac_off = SEG_MAC_OFF - SEG_HEADROOM;
 
-	ttp_hmac_setkey(&h, (const u8 *)"k", 1);
+	KUNIT_EXPECT_EQ(test, mac_at(skb, mac_off, SEG_MACLEN, SEG_PAYLOAD), 0);
 	/* The MAC field in the fixed header, or past the options. */
-	KUNIT_EXPECT_EQ(test, ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), skb,
-					   SEG_HEADROOM, SEG_LEN,
-					   SEG_HEADROOM + 16, SEG_MACLEN, mac),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), skb,
-					   SEG_HEADROOM, SEG_LEN,
-					   SEG_MAC_OFF + 1, SEG_MACLEN, mac),
+	KUNIT_EXPECT_EQ(test, mac_at(skb, TTP_HDR_LEN - 1, SEG_MACLEN,
+				     SEG_PAYLOAD), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mac_at(skb, mac_off + 1, SEG_MACLEN, SEG_PAYLOAD),
 			-EINVAL);
 	/* A MAC length out of range. */
-	KUNIT_EXPECT_EQ(test, ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), skb,
-					   SEG_HEADROOM, SEG_LEN, SEG_MAC_OFF,
-					   TTP_AUTH_MIN_MACLEN - 1, mac),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), skb,
-					   SEG_HEADROOM, SEG_LEN, SEG_MAC_OFF,
-					   TTP_AUTH_MAX_MACLEN + 1, mac),
-			-EINVAL);
-	/* A segment longer than the skb, or a header longer than the segment. */
-	KUNIT_EXPECT_EQ(test, ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), skb,
-					   SEG_HEADROOM, SEG_LEN + 1,
-					   SEG_MAC_OFF, SEG_MACLEN, mac),
-			-EINVAL);
-	KUNIT_EXPECT_EQ(test, ttp_auth_mac(&h, 0, pseudo4, sizeof(pseudo4), skb,
-					   SEG_HEADROOM, SEG_HLEN - 4,
-					   SEG_MAC_OFF, SEG_MACLEN, mac),
+	KUNIT_EXPECT_EQ(test, mac_at(skb, mac_off, TTP_AUTH_MACLEN_MIN - 1,
+				     SEG_PAYLOAD), -EINVAL);
+	KUNIT_EXPECT_EQ(test, mac_at(skb, TTP_HDR_LEN, TTP_AUTH_MACLEN_MAX + 1,
+				     SEG_PAYLOAD), -EINVAL);
+	/* A payload past the end of the skb. */
+	KUNIT_EXPECT_EQ(test, mac_at(skb, mac_off, SEG_MACLEN, SEG_PAYLOAD + 1),
 			-EINVAL);
 	kfree_skb(skb);
 }
