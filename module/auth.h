@@ -11,6 +11,8 @@
 #define _TTP_AUTH_H
 
 #include <crypto/sha2.h>
+#include <linux/rcupdate.h>
+#include <linux/sockptr.h>
 #include <linux/types.h>
 #include <uapi/linux/ttp.h>
 
@@ -66,5 +68,55 @@ int ttp_auth_mac(const struct ttp_hmac *traffic, u32 sne, const void *pseudo,
 		 unsigned int mac_off, unsigned int maclen,
 		 struct sk_buff *skb, unsigned int pay_off,
 		 unsigned int pay_len, u8 *out);
+
+/* The keys of a socket (authkey.c). */
+#define TTP_AUTH_MAX_KEYS	64
+
+/* A master key, as TTP_AUTH_KEY gave it. */
+struct ttp_auth_mkt {
+	struct list_head	node;	/* in ttp_auth_info.keys, RCU */
+	struct rcu_head		rcu;
+	__be32			addr;	/* the peers': address, prefix, port */
+	__be16			port;	/* 0: any */
+	u8			prefix;
+	u8			sndid;	/* the key id we sign with */
+	u8			rcvid;	/* the key id the peer signs with */
+	u8			alg;	/* TTP_AUTH_ALG_* */
+	u8			maclen;
+	u8			flags;	/* TTP_AUTH_F_CURRENT, _RNEXT as given */
+	atomic64_t		good;	/* segments it verified */
+	atomic64_t		bad;	/* segments with its id, bad MAC */
+	struct ttp_hmac		master;
+};
+
+/* A traffic key derived from @key, for one direction of a connection. */
+struct ttp_auth_slot {
+	const struct ttp_auth_mkt	*key;	/* NULL: empty */
+	struct ttp_hmac			traffic;
+};
+
+struct ttp_auth_info {
+	struct list_head	keys;
+	unsigned int		nkeys;
+	struct rcu_head		rcu;
+	/* A connection's, under the socket lock. */
+	struct ttp_auth_mkt	*cur;		/* signs with it */
+	struct ttp_auth_mkt	*rnext;		/* asks the peer for it */
+	u8			peer_rnext;	/* the id the peer asks for */
+	struct ttp_auth_slot	tx;		/* current's traffic key */
+	struct ttp_auth_slot	rx[2];		/* the peer's, by key id */
+};
+
+struct sock;
+struct ttp_auth_mkt *ttp_auth_find(struct ttp_auth_info *ai, __be32 addr,
+				   __be16 port, int sndid, int rcvid);
+int ttp_auth_setsockopt(struct sock *sk, int optname, sockptr_t optval,
+			unsigned int optlen);
+int ttp_auth_getsockopt(struct sock *sk, int optname, char __user *optval,
+			int len);
+bool ttp_auth_start(struct sock *sk);
+int ttp_auth_inherit(struct sock *parent, struct sock *child, u8 keyid,
+		     u8 rnext);
+void ttp_auth_free(struct sock *sk);
 
 #endif /* _TTP_AUTH_H */

@@ -19,6 +19,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 
+#include "auth.h"
 #include "ttp.h"
 
 static void ttp_destroy(struct sock *sk)
@@ -35,6 +36,7 @@ static void ttp_destroy(struct sock *sk)
 	}
 	ttp_sk(sk)->send_head = NULL;
 	sk_dst_reset(sk);
+	ttp_auth_free(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	sock_put(sk);
 }

@@ -9,6 +9,7 @@
 #include <asm/ioctls.h>
 #include <net/sock.h>
 
+#include "auth.h"
 #include "ttp.h"
 
 /**
@@ -80,6 +81,13 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 
 	if (level != SOL_TTP)
 		return -ENOPROTOOPT;
+	if (optname == TTP_AUTH_KEY || optname == TTP_AUTH_DEL_KEY ||
+	    optname == TTP_AUTH_SELECT) {
+		lock_sock(sk);
+		err = ttp_auth_setsockopt(sk, optname, optval, optlen);
+		release_sock(sk);
+		return err;
+	}
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -241,6 +249,14 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 	if (len < 0)
 		return -EINVAL;
 
+	if (optname == TTP_AUTH_SELECT || optname == TTP_AUTH_GET_KEYS) {
+		lock_sock(sk);
+		len = ttp_auth_getsockopt(sk, optname, optval, len);
+		release_sock(sk);
+		if (len < 0)
+			return len;
+		return put_user(len, optlen);
+	}
 	if (optname == TTP_INFO) {
 		lock_sock(sk);
 		ttp_get_info(sk, &info);

@@ -189,6 +189,8 @@ struct ttp_skb_cb {
 #define TTP_MAX_HEADER	(MAX_HEADER + 128 + TTP_MAX_HDR_LEN)
 
 /* A TTP socket.  It begins with inet_sock: the IP output path needs that. */
+struct ttp_auth_info;
+
 struct ttp_sock {
 	struct inet_sock	inet;
 
@@ -299,7 +301,11 @@ struct ttp_sock {
 		bound:1,	/* in bhash */
 		linger_abort:1,	/* close() sent RST: report ECONNRESET */
 		sack_offer:1,	/* offer SACK in our SYN */
-		ts_offer:1;	/* offer timestamps in our SYN */
+		ts_offer:1,	/* offer timestamps in our SYN */
+		auth_on:1;	/* signs its segments (authkey.c) */
+
+	/* Segment authentication: the keys (authkey.c), NULL if none. */
+	struct ttp_auth_info __rcu *auth;
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
