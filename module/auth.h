@@ -16,6 +16,8 @@
 #include <linux/types.h>
 #include <uapi/linux/ttp.h>
 
+#include "wire.h"
+
 struct sk_buff;
 struct ttphdr;
 
@@ -92,8 +94,17 @@ struct ttp_auth_mkt {
 /* A traffic key derived from @key, for one direction of a connection. */
 struct ttp_auth_slot {
 	const struct ttp_auth_mkt	*key;	/* NULL: empty */
+	u32				isn_s;	/* the ISNs it is bound to */
+	u32				isn_r;
 	struct ttp_hmac			traffic;
 };
+
+/*
+ * Room the AUTH option takes in every segment of a connection that signs:
+ * the longest MAC's, so that a rollover to a key with another MAC length
+ * does not change the MSS.
+ */
+#define TTP_AUTH_SPACE	ALIGN(TTPOLEN_AUTH_HDR + TTP_AUTH_MACLEN_MAX, 4)
 
 struct ttp_auth_info {
 	struct list_head	keys;
@@ -105,6 +116,7 @@ struct ttp_auth_info {
 	u8			peer_rnext;	/* the id the peer asks for */
 	struct ttp_auth_slot	tx;		/* current's traffic key */
 	struct ttp_auth_slot	rx[2];		/* the peer's, by key id */
+	u8			rx_next;	/* the rx slot to take next */
 };
 
 struct sock;
@@ -118,5 +130,15 @@ bool ttp_auth_start(struct sock *sk);
 int ttp_auth_inherit(struct sock *parent, struct sock *child, u8 keyid,
 		     u8 rnext);
 void ttp_auth_free(struct sock *sk);
+void ttp_auth_sign(struct sock *sk, struct sk_buff *skb, struct ttphdr *th,
+		   unsigned int opt_off);
+const struct ttp_auth_mkt *ttp_auth_reply_key(struct sock *sk, __be32 addr,
+					      __be16 port, u8 keyid, u8 rnext);
+void ttp_auth_sign_reply(struct sk_buff *skb, struct ttphdr *th,
+			 unsigned int opt_off, const struct ttp_auth_mkt *key,
+			 u8 rnext, __be32 saddr, __be32 daddr);
+struct ttp_opts;
+int ttp_auth_check(struct sock *sk, struct sk_buff *skb,
+		   const struct ttp_opts *opts);
 
 #endif /* _TTP_AUTH_H */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Segment authentication, the keys: the master keys a socket holds
+ * Segment authentication, the keys and their use: the master keys a socket holds
  * (TTP_AUTH_KEY, TTP_AUTH_DEL_KEY, TTP_AUTH_GET_KEYS), the ones a
  * connection signs with and asks its peer for (TTP_AUTH_SELECT), and what a
  * listener's child inherits.  Documentation/ttp-uapi.rst describes the
@@ -14,6 +14,8 @@
  * the copies a child takes of its listener's keys, made with the child in
  * softirq (GFP_ATOMIC), as the child itself is.
  */
+#include <crypto/algapi.h>
+#include <linux/ip.h>
 #include <linux/rculist.h>
 #include <linux/slab.h>
 #include <net/sock.h>
@@ -560,4 +562,303 @@ void ttp_auth_free(struct sock *sk)
 		call_rcu(&key->rcu, ttp_auth_key_free_rcu);
 	}
 	call_rcu(&ai->rcu, ttp_auth_info_free_rcu);
+}
+
+/* ---- segments ---- */
+
+/*
+ * The SNE of sequence number @seq, from a sequence number near it whose
+ * position since the sender's ISN, counted from the ISN's wrap, is @ref:
+ * (u32)@ref is that number, @ref >> 32 its SNE.
+ */
+static u32 ttp_auth_sne(u64 ref, u32 seq)
+{
+	u32 near = (u32)ref, sne = ref >> 32;
+
+	if (ttp_seq_before(seq, near))
+		return seq > near ? sne - 1 : sne;
+	return seq < near ? sne + 1 : sne;
+}
+
+static void ttp_auth_pseudo(struct ttp_pseudo4 *ph, __be32 saddr,
+			    __be32 daddr, unsigned int len)
+{
+	ph->saddr = saddr;
+	ph->daddr = daddr;
+	ph->zero = 0;
+	ph->proto = ttp_ipproto;
+	ph->len = htons(len);
+}
+
+/* The traffic key of @key for the sender at @saddr, @sport. */
+static void ttp_auth_derive(const struct ttp_auth_mkt *key, __be32 saddr,
+			    __be32 daddr, __be16 sport, __be16 dport,
+			    u32 isn_s, u32 isn_r, struct ttp_hmac *traffic)
+{
+	struct ttp_auth_ctx ctx = {
+		.saddr = (const u8 *)&saddr, .daddr = (const u8 *)&daddr,
+		.alen = sizeof(saddr), .sport = sport, .dport = dport,
+		.isn_s = isn_s, .isn_r = isn_r,
+	};
+	u8 tk[TTP_AUTH_TRAFFIC_LEN];
+
+	ttp_auth_traffic_key(&key->master, &ctx, tk);
+	ttp_hmac_setkey(traffic, tk, sizeof(tk));
+	memzero_explicit(tk, sizeof(tk));
+}
+
+/* A SYN without ACK is signed before the peer's ISN is known. */
+static bool ttp_auth_first_syn(const struct ttphdr *th)
+{
+	return (th->flags & (TTPF_SYN | TTPF_ACK)) == TTPF_SYN;
+}
+
+/**
+ * ttp_auth_sign() - write the AUTH option of a segment and sign it
+ * @sk: the connection, which signs (auth_on), under its lock
+ * @skb: the segment, @th at skb->data, the payload after the header
+ * @th: its header, every field and option final but the checksum
+ * @opt_off: where the TTP_AUTH_SPACE bytes for the option are, from @th
+ *
+ * The option goes at the end of that room, after NOPs if the MAC is
+ * shorter than the longest.
+ */
+void ttp_auth_sign(struct sock *sk, struct sk_buff *skb, struct ttphdr *th,
+		   unsigned int opt_off)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	struct inet_sock *inet = inet_sk(sk);
+	struct ttp_auth_info *ai = rcu_dereference_protected(tsk->auth, true);
+	const struct ttp_auth_mkt *key = ai->cur;
+	unsigned int hlen = ttp_hdr_len(th);
+	u32 isn_r = ttp_auth_first_syn(th) ? 0 : tsk->irs;
+	u8 *opt = (u8 *)th + opt_off;
+	struct ttp_pseudo4 ph;
+	unsigned int pad;
+	u32 sne;
+
+	pad = TTP_AUTH_SPACE - TTPOLEN_AUTH_HDR - key->maclen;
+	memset(opt, TTPOPT_NOP, pad);
+	opt += pad;
+	opt[0] = TTPOPT_AUTH;
+	opt[1] = TTPOLEN_AUTH_HDR + key->maclen;
+	opt[2] = key->sndid;
+	opt[3] = ai->rnext->rcvid;
+
+	if (ai->tx.key != key || ai->tx.isn_r != isn_r) {
+		ttp_auth_derive(key, inet->inet_saddr, inet->inet_daddr,
+				inet->inet_sport, inet->inet_dport, tsk->iss,
+				isn_r, &ai->tx.traffic);
+		ai->tx.key = key;
+		ai->tx.isn_r = isn_r;
+	}
+	sne = ttp_auth_sne((u64)tsk->iss + 1 + tsk->bytes_acked,
+			   ntohl(th->seq));
+	ttp_auth_pseudo(&ph, inet->inet_saddr, inet->inet_daddr, skb->len);
+	/* Nothing here can be misplaced: the room is in the options. */
+	WARN_ON_ONCE(ttp_auth_mac(&ai->tx.traffic, sne, &ph, sizeof(ph), th,
+				  opt + TTPOLEN_AUTH_HDR - (u8 *)th,
+				  key->maclen, skb, hlen, skb->len - hlen,
+				  opt + TTPOLEN_AUTH_HDR));
+}
+
+/* The receive slot of @key and @isn_r, derived if it is not there. */
+static const struct ttp_hmac *ttp_auth_rx_key(struct sock *sk,
+					      struct ttp_auth_info *ai,
+					      const struct ttp_auth_mkt *key,
+					      u32 isn_s, u32 isn_r)
+{
+	struct inet_sock *inet = inet_sk(sk);
+	struct ttp_auth_slot *slot;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(ai->rx); i++) {
+		slot = &ai->rx[i];
+		if (slot->key == key && slot->isn_r == isn_r &&
+		    slot->isn_s == isn_s)
+			return &slot->traffic;
+	}
+	/* Replace the slot used least recently. */
+	slot = &ai->rx[ai->rx_next];
+	ai->rx_next = (ai->rx_next + 1) % ARRAY_SIZE(ai->rx);
+	ttp_auth_derive(key, inet->inet_daddr, inet->inet_saddr,
+			inet->inet_dport, inet->inet_sport, isn_s, isn_r,
+			&slot->traffic);
+	slot->key = key;
+	slot->isn_s = isn_s;
+	slot->isn_r = isn_r;
+	return &slot->traffic;
+}
+
+/**
+ * ttp_auth_check() - verify the AUTH option of a segment that arrived
+ * @sk: its socket, under its lock (a listener: under RCU only)
+ * @skb: the segment, the header pulled (at its transport header)
+ * @opts: its options, parsed
+ *
+ * A connection that signs takes only segments signed with a key of the
+ * peer's; one that does not, only unsigned ones.  A listener with a key
+ * for the peer takes only a signed SYN, or the signed ACK of a SYN cookie;
+ * without one, only unsigned segments.  A good segment also tells which
+ * key the peer wants us to sign with: we switch to it if we have it
+ * (rollover, RFC 5925 7.4.2).
+ *
+ * Return: 0 to go on, or the counter (TTP_MIB_AUTH*) to drop @skb with:
+ * it is never answered.
+ */
+int ttp_auth_check(struct sock *sk, struct sk_buff *skb,
+		   const struct ttp_opts *opts)
+{
+	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(skb);
+	const struct iphdr *iph = ip_hdr(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+	const struct ttp_hmac *traffic = NULL;
+	struct ttp_hmac stack_key;
+	struct ttp_auth_mkt *key;
+	struct ttp_auth_info *ai;
+	u8 mac[TTP_AUTH_MACLEN_MAX];
+	u32 seq = ntohl(th->seq), isn_s, isn_r, sne;
+	unsigned int hlen = ttp_hdr_len(th), maclen;
+	struct ttp_pseudo4 ph;
+	const u8 *opt;
+	int ret = 0;
+
+	rcu_read_lock();
+	ai = rcu_dereference(tsk->auth);
+	if (sk->sk_state == TTP_LISTEN) {
+		if (!ttp_auth_find(ai, iph->saddr, th->source, -1, -1)) {
+			ret = opts->has_auth ? TTP_MIB_AUTHKEYNOTFOUND : 0;
+			goto out;
+		}
+	} else if (!tsk->auth_on) {
+		ret = opts->has_auth ? TTP_MIB_AUTHKEYNOTFOUND : 0;
+		goto out;
+	}
+	if (!opts->has_auth) {
+		ret = TTP_MIB_AUTHREQUIRED;
+		goto out;
+	}
+	opt = (const u8 *)(th + 1) + opts->auth_off;
+	key = ttp_auth_find(ai, iph->saddr, th->source, -1, opt[2]);
+	if (!key) {
+		ret = TTP_MIB_AUTHKEYNOTFOUND;
+		goto out;
+	}
+	maclen = opts->auth_len - TTPOLEN_AUTH_HDR;
+	if (maclen != key->maclen)
+		goto bad;
+
+	/* The ISNs: ours known but for a listener, the peer's in a SYN. */
+	isn_r = ttp_auth_first_syn(th) ? 0 : tsk->iss;
+	if (sk->sk_state == TTP_LISTEN || sk->sk_state == TTP_SYN_SENT) {
+		/* A SYN, or a cookie's ACK: ISNs one before its numbers. */
+		isn_s = (th->flags & TTPF_SYN) ? seq : seq - 1;
+		if (sk->sk_state == TTP_LISTEN && !(th->flags & TTPF_SYN))
+			isn_r = ntohl(th->ack_seq) - 1;
+		else if (sk->sk_state == TTP_LISTEN)
+			isn_r = 0;
+		ttp_auth_derive(key, iph->saddr, iph->daddr, th->source,
+				th->dest, isn_s, isn_r, &stack_key);
+		traffic = &stack_key;
+		sne = ttp_auth_sne((u64)isn_s + 1, seq);
+	} else {
+		isn_s = tsk->irs;
+		traffic = ttp_auth_rx_key(sk, ai, key, isn_s, isn_r);
+		sne = ttp_auth_sne((u64)isn_s + 1 + tsk->bytes_received, seq);
+	}
+	ttp_auth_pseudo(&ph, iph->saddr, iph->daddr, hlen + skb->len);
+	if (ttp_auth_mac(traffic, sne, &ph, sizeof(ph), th,
+			 opt + TTPOLEN_AUTH_HDR - (const u8 *)th, maclen, skb,
+			 0, skb->len, mac) ||
+	    crypto_memneq(mac, opt + TTPOLEN_AUTH_HDR, maclen))
+		goto bad;
+
+	atomic64_inc(&key->good);
+	ret = 0;
+	if (sk->sk_state != TTP_LISTEN) {
+		ai->peer_rnext = opt[3];
+		if (ai->cur->sndid != opt[3]) {
+			struct ttp_auth_mkt *next;
+
+			next = ttp_auth_find(ai, iph->saddr, th->source,
+					     opt[3], -1);
+			if (next)
+				ai->cur = next;
+		}
+	}
+	TTP_INC_STATS(sock_net(sk), TTP_MIB_AUTHGOOD);
+	goto out;
+bad:
+	atomic64_inc(&key->bad);
+	ret = TTP_MIB_AUTHBAD;
+out:
+	rcu_read_unlock();
+	if (traffic == &stack_key)
+		memzero_explicit(&stack_key, sizeof(stack_key));
+	memzero_explicit(mac, sizeof(mac));
+	return ret;
+}
+
+/**
+ * ttp_auth_reply_key() - the key a listener answers a signed SYN with
+ * @sk: the listener, under RCU
+ * @addr: the peer's address
+ * @port: its port
+ * @keyid: the key id the SYN was signed with
+ * @rnext: the key id the SYN asked for
+ *
+ * As its child would (ttp_auth_inherit()): the key asked for if we have
+ * it, else the one the SYN was signed with.
+ *
+ * Return: the key, or NULL.
+ */
+const struct ttp_auth_mkt *ttp_auth_reply_key(struct sock *sk, __be32 addr,
+					      __be16 port, u8 keyid, u8 rnext)
+{
+	struct ttp_auth_info *ai = rcu_dereference(ttp_sk(sk)->auth);
+	const struct ttp_auth_mkt *key;
+
+	key = ttp_auth_find(ai, addr, port, rnext, -1);
+	return key ?: ttp_auth_find(ai, addr, port, -1, keyid);
+}
+
+/**
+ * ttp_auth_sign_reply() - sign a segment sent without a connection
+ * @skb: the segment, @th at skb->data, no payload
+ * @th: its header, all but the checksum final: a SYN+ACK
+ * @opt_off: where the TTP_AUTH_SPACE bytes for the option are, from @th
+ * @key: the key
+ * @rnext: the key id to ask the peer for
+ * @saddr: our address
+ * @daddr: the peer's
+ *
+ * The SYN+ACK of a SYN cookie: its ISN is its sequence number, the peer's
+ * one before its acknowledgment number.
+ */
+void ttp_auth_sign_reply(struct sk_buff *skb, struct ttphdr *th,
+			 unsigned int opt_off, const struct ttp_auth_mkt *key,
+			 u8 rnext, __be32 saddr, __be32 daddr)
+{
+	u32 isn = ntohl(th->seq);
+	u8 *opt = (u8 *)th + opt_off;
+	struct ttp_hmac traffic;
+	struct ttp_pseudo4 ph;
+	unsigned int pad;
+
+	pad = TTP_AUTH_SPACE - TTPOLEN_AUTH_HDR - key->maclen;
+	memset(opt, TTPOPT_NOP, pad);
+	opt += pad;
+	opt[0] = TTPOPT_AUTH;
+	opt[1] = TTPOLEN_AUTH_HDR + key->maclen;
+	opt[2] = key->sndid;
+	opt[3] = rnext;
+	ttp_auth_derive(key, saddr, daddr, th->source, th->dest, isn,
+			ntohl(th->ack_seq) - 1, &traffic);
+	ttp_auth_pseudo(&ph, saddr, daddr, skb->len);
+	WARN_ON_ONCE(ttp_auth_mac(&traffic, ttp_auth_sne((u64)isn + 1, isn),
+				  &ph, sizeof(ph), th,
+				  opt + TTPOLEN_AUTH_HDR - (u8 *)th,
+				  key->maclen, skb, skb->len, 0,
+				  opt + TTPOLEN_AUTH_HDR));
+	memzero_explicit(&traffic, sizeof(traffic));
 }

@@ -389,6 +389,8 @@ static int ttp_do_connect(struct sock *sk, const struct sockaddr_ttp *a)
 				     inet->inet_sport, inet->inet_dport));
 	tsk->ts_off = ttp_ts_offset(inet->inet_saddr, inet->inet_daddr);
 	tsk->retries = 0;
+	/* A key for this peer: every segment signed, from the SYN on. */
+	ttp_auth_start(sk);
 	ttp_transition(sk, TTP_EV_CONNECT);
 	err = ttp_send_syn(sk);
 	if (err) {

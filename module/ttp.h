@@ -85,6 +85,13 @@ enum ttp_mib_field {
 	TTP_MIB_PMTUREDUCED,	/* TtpPmtuReductions: MSS lowered by ICMP */
 	TTP_MIB_KEEPALIVEPROBES, /* TtpKeepAliveProbes: probes sent */
 	TTP_MIB_KEEPALIVETIMEOUTS, /* TtpKeepAliveTimeouts: peers found gone */
+	TTP_MIB_AUTHGOOD,	/* TtpAuthGood: segments whose MAC verified */
+	TTP_MIB_AUTHBAD,	/* TtpAuthBad: a key's id, a bad MAC */
+	TTP_MIB_AUTHKEYNOTFOUND, /* TtpAuthKeyNotFound: signed, no such key */
+	TTP_MIB_AUTHREQUIRED,	/* TtpAuthRequired: unsigned, a key required */
+	TTP_MIB_AUTHICMPDROPS,	/* TtpAuthIcmpDrops: ICMP hard errors
+				 * ignored by a connection that signs
+				 */
 	TTP_MIB_MAX
 };
 
@@ -190,6 +197,7 @@ struct ttp_skb_cb {
 
 /* A TTP socket.  It begins with inet_sock: the IP output path needs that. */
 struct ttp_auth_info;
+struct ttp_auth_mkt;
 
 struct ttp_sock {
 	struct inet_sock	inet;
@@ -609,7 +617,8 @@ struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
 			       struct flowi4 *fl4);
 void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 		    u32 seq, u32 ack, u8 flags, u16 window,
-		    const struct ttp_opts *o);
+		    const struct ttp_opts *o, const struct ttp_auth_mkt *key,
+		    u8 rnext);
 void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
 void ttp_retransmit_lost(struct sock *sk, bool force);
