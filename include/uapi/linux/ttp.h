@@ -94,9 +94,9 @@ enum {
 					 * sysctl's)
 					 */
 
-#define TTP_AUTH_DEL_KEY	15	/* set: struct ttp_auth_del */
-#define TTP_AUTH_SELECT		16	/* set, get: struct ttp_auth_select */
-#define TTP_AUTH_GET_KEYS	17	/* get: struct ttp_auth_keys */
+#define TTP_AUTH_DEL_KEY	16	/* set: struct ttp_auth_del */
+#define TTP_AUTH_SELECT		17	/* set, get: struct ttp_auth_select */
+#define TTP_AUTH_GET_KEYS	18	/* get: struct ttp_auth_keys */
 
 /* Checksum algorithms, as negotiated in the handshake. */
 enum {
