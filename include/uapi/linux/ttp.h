@@ -165,9 +165,12 @@ enum {
  * key matches signs every segment with it and drops every segment not
  * signed with it, from the first SYN on.
  */
-#define TTP_AUTH_ALG_HMAC_SHA256	1	/* HMAC-SHA256, truncated */
-#define TTP_AUTH_KEY_MAXLEN		80	/* bytes of a master key */
-#define TTP_AUTH_MACLEN_MIN		4	/* bytes of MAC on the wire */
+/* ttpak_alg: HMAC-SHA256, its MAC truncated to ttpak_maclen bytes. */
+#define TTP_AUTH_ALG_HMAC_SHA256	1
+
+/* Bytes of a master key at most, and of the MAC each segment carries. */
+#define TTP_AUTH_KEY_MAXLEN		80
+#define TTP_AUTH_MACLEN_MIN		4
 #define TTP_AUTH_MACLEN_MAX		12
 #define TTP_AUTH_MACLEN_DEFAULT		12
 
