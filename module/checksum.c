@@ -37,14 +37,6 @@
 
 #include "ttp.h"
 
-struct ttp_pseudo4 {
-	__be32	saddr;
-	__be32	daddr;
-	u8	zero;
-	u8	proto;
-	__be16	len;
-};
-
 /* CRC32C of bytes [@from, @to) of @skb, wherever they lie. */
 static u32 ttp_crc32c_bytes(struct sk_buff *skb, unsigned int from,
 			    unsigned int to, u32 crc)

@@ -16,6 +16,9 @@
  *   marks fatal, and parameter problems) ends a connection in SYN_SENT at
  *   once with its errno: a host without TTP answers "protocol unreachable",
  *   and connect() fails with ENOPROTOOPT;
+ * - but a connection that signs its segments (Segment authentication)
+ *   ignores hard errors, which anyone on the path can forge, and counts
+ *   them (TtpAuthIcmpDrops);
  * - every other error (net or host unreachable, TTL exceeded), and any
  *   error once the connection is open, is kept in sk_err_soft: if the
  *   connection then times out, the process gets that errno instead of
@@ -30,6 +33,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 
+#include "auth.h"
 #include "ttp.h"
 
 /* Lower the connection's MSS to what a route of @mtu allows. */
@@ -44,6 +48,8 @@ static void ttp_lower_mss(struct sock *sk, unsigned int mtu)
 	tsk->mss = agreed;
 	if (tsk->opts & TTPI_OPT_TIMESTAMPS)
 		tsk->mss -= TTP_TS_SPACE;
+	if (tsk->opts & TTPI_OPT_AUTH)
+		tsk->mss -= TTP_AUTH_SPACE;
 	TTP_INC_STATS(sock_net(sk), TTP_MIB_PMTUREDUCED);
 	ttp_mtu_lost(sk);
 }
@@ -146,6 +152,14 @@ static void ttp_icmp_sock(struct sock *sk, int type, int code, u32 seq,
 	}
 	if (!ttp_icmp_errno(type, code, &err, &hard))
 		return;
+	/*
+	 * Anyone on the path can forge a hard error: a connection that signs
+	 * its segments ignores them (RFC 5925 7.8), and gives up on its own.
+	 */
+	if (hard && tsk->auth_on) {
+		TTP_INC_STATS(sock_net(sk), TTP_MIB_AUTHICMPDROPS);
+		return;
+	}
 	WRITE_ONCE(sk->sk_err_soft, err);
 	/*
 	 * A child in SYN_RECV: its SYN+ACK goes again until it gives up,

@@ -23,6 +23,7 @@
 #include <kunit/visibility.h>
 
 #include "trace.h"
+#include "auth.h"
 #include "ttp.h"
 
 /* What the input path needs of a segment, kept in skb->cb. */
@@ -87,6 +88,20 @@ static void ttp_listen_open(struct sock *sk, struct sk_buff *skb, u32 irs,
 
 	ttp_init_rcv_seq(child, irs);
 	ttp_init_snd_seq(child, iss);
+	/*
+	 * Signed, so with a key the listener holds for the peer (as
+	 * ttp_auth_check() saw): the child takes its copies of them.
+	 */
+	if (cb->opts.has_auth) {
+		const u8 *opt = (const u8 *)(th + 1) + cb->opts.auth_off;
+
+		if (ttp_auth_inherit(sk, child, opt[2], opt[3])) {
+			bh_unlock_sock(child);
+			TTP_INC_STATS(net, TTP_MIB_LISTENDROPS);
+			ttp_done(child);
+			goto drop;
+		}
+	}
 	tsk->snd_wnd = cb->window;
 	tsk->snd_wl1 = irs;
 	tsk->snd_wl2 = iss;
@@ -640,6 +655,14 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 static int ttp_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	const struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	int drop;
+
+	/* Signed as the connection requires, or dropped unanswered. */
+	drop = ttp_auth_check(sk, skb, &cb->opts);
+	if (drop) {
+		ttp_drop(sk, skb, drop);
+		return 0;
+	}
 
 	/* The echo an ACK carries, for a round-trip sample (timestamp.c). */
 	ttp_sk(sk)->rx_tsecr = cb->opts.has_ts && (cb->th_flags & TTPF_ACK) ?

@@ -10,6 +10,7 @@
 #include <net/ip.h>
 #include <net/sock.h>
 
+#include "auth.h"
 #include "ttp.h"
 #include "trace.h"
 
@@ -150,6 +151,11 @@ void ttp_negotiate(struct sock *sk, const struct ttp_opts *peer,
 		ttp_ts_init(sk, peer);
 	} else {
 		tsk->opts &= ~TTPI_OPT_TIMESTAMPS;
+	}
+	/* The AUTH option of a connection that signs, likewise. */
+	if (tsk->auth_on) {
+		tsk->opts |= TTPI_OPT_AUTH;
+		tsk->mss -= TTP_AUTH_SPACE;
 	}
 
 	/* Window scaling only if both sides sent the option. */

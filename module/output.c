@@ -19,6 +19,7 @@
 #include <kunit/visibility.h>
 
 #include "trace.h"
+#include "auth.h"
 #include "ttp.h"
 
 static siphash_aligned_key_t ttp_isn_key;
@@ -110,14 +111,18 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct inet_sock *inet = inet_sk(sk);
 	struct ttp_sack_block sacks[TTP_MAX_SACKS];
-	unsigned int optlen = 0, nsacks = 0, tslen = 0;
+	unsigned int optlen = 0, nsacks = 0, tslen = 0, authlen = 0;
 	struct ttp_opts o;
 	struct ttphdr *th;
+	u8 algo;
 	u32 win;
 
 	/* After the SYN, every segment of a timestamped connection. */
 	if (!(flags & TTPF_SYN) && ttp_ts_on(tsk))
 		tslen = TTP_TS_SPACE;
+	/* A connection that signs, every segment, the SYN included. */
+	if (tsk->auth_on)
+		authlen = TTP_AUTH_SPACE;
 	if (flags & TTPF_SYN) {
 		ttp_syn_options(sk, &o, flags & TTPF_ACK);
 		optlen = ttp_options_len(&o);
@@ -135,9 +140,14 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 				     TTPOLEN_SACK_BLOCK);
 		if (tslen)
 			nsacks = min_t(unsigned int, nsacks, TTP_MAX_SACKS_TS);
+		/* Beside the AUTH option, what room is left. */
+		if (authlen)
+			nsacks = min_t(unsigned int, nsacks,
+				       (TTP_MAX_OPT_LEN - tslen - authlen -
+					TTP_SACK_SPACE(0)) / TTPOLEN_SACK_BLOCK);
 		optlen = nsacks ? TTP_SACK_SPACE(nsacks) : 0;
 	}
-	optlen += tslen;
+	optlen += tslen + authlen;
 	/* Whatever waited for an ACK has one now. */
 	if (flags & TTPF_ACK)
 		tsk->ack_pending = 0;
@@ -162,10 +172,16 @@ static void ttp_build_header(struct sock *sk, struct sk_buff *skb, u32 seq,
 		ttp_write_ts((u8 *)(th + 1), ttp_ts_now(tsk), tsk->ts_recent);
 	if (nsacks)
 		ttp_write_sack((u8 *)(th + 1) + tslen, sacks, nsacks);
-	else if (optlen > tslen)
-		ttp_write_options((u8 *)(th + 1), &o, optlen);
-	ttp_header_csum(sk, skb, th, (flags & TTPF_SYN) ? TTP_CSUM_INET :
-						     tsk->csum_algo);
+	else if (optlen > tslen + authlen)
+		ttp_write_options((u8 *)(th + 1), &o, optlen - authlen);
+	algo = (flags & TTPF_SYN) ? TTP_CSUM_INET : tsk->csum_algo;
+	if (authlen) {
+		/* The MAC covers the flags: TTPF_CRC is set before it. */
+		if (algo == TTP_CSUM_CRC32C)
+			th->flags |= TTPF_CRC;
+		ttp_auth_sign(sk, skb, th, TTP_HDR_LEN + optlen - authlen);
+	}
+	ttp_header_csum(sk, skb, th, algo);
 }
 
 static int ttp_xmit(struct sock *sk, struct sk_buff *skb)
@@ -266,7 +282,9 @@ unsigned int ttp_size_goal(struct sock *sk)
 {
 	unsigned int mss = ttp_sk(sk)->mss, segs;
 
-	if (!ttp_sysctl_gso(sock_net(sk)) || !sk_can_gso(sk) ||
+	/* Each segment of a connection that signs has a MAC of its own. */
+	if (ttp_sk(sk)->auth_on || !ttp_sysctl_gso(sock_net(sk)) ||
+	    !sk_can_gso(sk) ||
 	    !(sk->sk_route_caps & NETIF_F_SG))
 		return mss;
 	segs = min_t(unsigned int, READ_ONCE(sk->sk_gso_max_size) / mss,
@@ -516,6 +534,9 @@ struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
  * @flags: its TTPF_* flags
  * @window: its window field, as sent
  * @o: the options, or NULL
+ * @key: the key to sign it with (a SYN cookie's SYN+ACK to a peer that
+ *	signed its SYN), or NULL
+ * @rnext: with @key, the key id to ask the peer for
  *
  * A RST, or the SYN+ACK of a SYN cookie, through the namespace's control
  * socket.  The Internet checksum, as the peer may not have agreed to
@@ -523,12 +544,14 @@ struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
  */
 void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 		    u32 seq, u32 ack, u8 flags, u16 window,
-		    const struct ttp_opts *o)
+		    const struct ttp_opts *o, const struct ttp_auth_mkt *key,
+		    u8 rnext)
 {
 	struct ttp_net *tn = ttp_pernet(net);
 	const struct ttphdr *th = (const struct ttphdr *)skb_transport_header(in);
 	const struct iphdr *iph = ip_hdr(in);
-	unsigned int optlen = o ? ttp_options_len(o) : 0;
+	unsigned int authlen = key ? TTP_AUTH_SPACE : 0;
+	unsigned int optlen = (o ? ttp_options_len(o) : 0) + authlen;
 	struct sk_buff *skb;
 	struct ttphdr *rth;
 
@@ -548,8 +571,11 @@ void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 	rth->ver_doff = (TTP_VERSION << 4) | ((TTP_HDR_LEN + optlen) / 4);
 	rth->flags = flags;
 	rth->window = htons(window);
-	if (optlen)
-		ttp_write_options((u8 *)(rth + 1), o, optlen);
+	if (optlen > authlen)
+		ttp_write_options((u8 *)(rth + 1), o, optlen - authlen);
+	if (key)
+		ttp_auth_sign_reply(skb, rth, TTP_HDR_LEN + optlen - authlen,
+				    key, rnext, iph->daddr, iph->saddr);
 	ttp_csum_fill(skb, rth, skb->len, iph->daddr, iph->saddr,
 		      TTP_CSUM_INET);
 	skb_dst_set(skb, &rt->dst);
@@ -589,10 +615,10 @@ void ttp_send_reset_reply(struct net *net, struct sk_buff *in)
 	TTP_INC_STATS(net, TTP_MIB_OUTRSTS);
 	if (th->flags & TTPF_ACK)
 		ttp_send_reply(net, in, rt, ntohl(th->ack_seq), 0, TTPF_RST, 0,
-			       NULL);
+			       NULL, NULL, 0);
 	else
 		ttp_send_reply(net, in, rt, 0, TTP_SKB_CB(in)->end_seq,
-			       TTPF_RST | TTPF_ACK, 0, NULL);
+			       TTPF_RST | TTPF_ACK, 0, NULL, NULL, 0);
 }
 
 /**
@@ -657,6 +683,9 @@ static void ttp_push_fit(struct sock *sk, struct sk_buff *skb)
 	room = ttp_seq_after(edge, seq) ? edge - seq : 0;
 	room = min(room, tsk->cc.cwnd > flight ? tsk->cc.cwnd - flight : 0);
 	room = max(rounddown(room, tsk->mss), tsk->mss);
+	/* Signed segments go one MSS each (ttp_size_goal()). */
+	if (tsk->auth_on)
+		room = tsk->mss;
 	if (room < skb->len)
 		ttp_fragment(sk, skb, room, GFP_ATOMIC);
 }

@@ -62,6 +62,11 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_PMTUREDUCED]		= "TtpPmtuReductions",
 	[TTP_MIB_KEEPALIVEPROBES]	= "TtpKeepAliveProbes",
 	[TTP_MIB_KEEPALIVETIMEOUTS]	= "TtpKeepAliveTimeouts",
+	[TTP_MIB_AUTHGOOD]		= "TtpAuthGood",
+	[TTP_MIB_AUTHBAD]		= "TtpAuthBad",
+	[TTP_MIB_AUTHKEYNOTFOUND]	= "TtpAuthKeyNotFound",
+	[TTP_MIB_AUTHREQUIRED]		= "TtpAuthRequired",
+	[TTP_MIB_AUTHICMPDROPS]		= "TtpAuthIcmpDrops",
 };
 
 /**

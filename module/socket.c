@@ -19,6 +19,7 @@
 #include <net/route.h>
 #include <net/sock.h>
 
+#include "auth.h"
 #include "ttp.h"
 
 static void ttp_destroy(struct sock *sk)
@@ -36,6 +37,7 @@ static void ttp_destroy(struct sock *sk)
 	ttp_sk(sk)->send_head = NULL;
 	ttp_cc_release(&ttp_sk(sk)->cc);
 	sk_dst_reset(sk);
+	ttp_auth_free(sk);
 	sock_prot_inuse_add(sock_net(sk), sk->sk_prot, -1);
 	sock_put(sk);
 }
@@ -390,6 +392,8 @@ static int ttp_do_connect(struct sock *sk, const struct sockaddr_ttp *a)
 				     inet->inet_sport, inet->inet_dport));
 	tsk->ts_off = ttp_ts_offset(inet->inet_saddr, inet->inet_daddr);
 	tsk->retries = 0;
+	/* A key for this peer: every segment signed, from the SYN on. */
+	ttp_auth_start(sk);
 	ttp_transition(sk, TTP_EV_CONNECT);
 	err = ttp_send_syn(sk);
 	if (err) {

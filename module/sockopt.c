@@ -9,6 +9,7 @@
 #include <asm/ioctls.h>
 #include <net/sock.h>
 
+#include "auth.h"
 #include "ttp.h"
 
 /**
@@ -112,6 +113,13 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 		return -ENOPROTOOPT;
 	if (optname == TTP_CONGESTION)
 		return ttp_set_congestion(sk, optval, optlen);
+	if (optname == TTP_AUTH_KEY || optname == TTP_AUTH_DEL_KEY ||
+	    optname == TTP_AUTH_SELECT) {
+		lock_sock(sk);
+		err = ttp_auth_setsockopt(sk, optname, optval, optlen);
+		release_sock(sk);
+		return err;
+	}
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -285,6 +293,14 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 		if (put_user(len, optlen) || copy_to_user(optval, name, len))
 			return -EFAULT;
 		return 0;
+	}
+	if (optname == TTP_AUTH_SELECT || optname == TTP_AUTH_GET_KEYS) {
+		lock_sock(sk);
+		len = ttp_auth_getsockopt(sk, optname, optval, len);
+		release_sock(sk);
+		if (len < 0)
+			return len;
+		return put_user(len, optlen);
 	}
 	if (optname == TTP_INFO) {
 		lock_sock(sk);

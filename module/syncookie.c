@@ -38,6 +38,7 @@
 #include <net/ip.h>
 #include <net/route.h>
 
+#include "auth.h"
 #include "ttp.h"
 
 #define TTP_COOKIE_DATA_SHIFT	(32 - TTP_COOKIE_DATA_BITS)
@@ -161,7 +162,9 @@ void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 	struct ttp_opts o;
 	struct rtable *rt;
 	struct flowi4 fl4;
+	const struct ttp_auth_mkt *key = NULL;
 	u32 cookie, data;
+	u8 rnext = 0;
 	u64 h;
 
 	rt = ttp_reply_route(net, skb, &fl4);
@@ -196,8 +199,20 @@ void ttp_syncookie_send(struct sock *sk, struct sk_buff *skb,
 	cookie = ttp_cookie_make(h, ttp_cookie_time(), data);
 	WRITE_ONCE(ptsk->cookie_sent, jiffies);
 	TTP_INC_STATS(net, TTP_MIB_SYNCOOKIESSENT);
+	/* A signed SYN (ttp_auth_check() verified it) gets a signed answer. */
+	if (peer->has_auth) {
+		const u8 *opt = (const u8 *)(th + 1) + peer->auth_off;
+
+		key = ttp_auth_reply_key(sk, iph->saddr, th->source, opt[2],
+					 opt[3]);
+		if (!key) {
+			ip_rt_put(rt);
+			return;
+		}
+		rnext = opt[2];
+	}
 	ttp_send_reply(net, skb, rt, cookie, peer_isn + 1, TTPF_SYN | TTPF_ACK,
-		       ttp_cookie_window(sk), &o);
+		       ttp_cookie_window(sk), &o, key, rnext);
 }
 
 /* ttp_cookie_open() of the cookie an ACK to a listener acknowledges */

@@ -85,6 +85,13 @@ enum ttp_mib_field {
 	TTP_MIB_PMTUREDUCED,	/* TtpPmtuReductions: MSS lowered by ICMP */
 	TTP_MIB_KEEPALIVEPROBES, /* TtpKeepAliveProbes: probes sent */
 	TTP_MIB_KEEPALIVETIMEOUTS, /* TtpKeepAliveTimeouts: peers found gone */
+	TTP_MIB_AUTHGOOD,	/* TtpAuthGood: segments whose MAC verified */
+	TTP_MIB_AUTHBAD,	/* TtpAuthBad: a key's id, a bad MAC */
+	TTP_MIB_AUTHKEYNOTFOUND, /* TtpAuthKeyNotFound: signed, no such key */
+	TTP_MIB_AUTHREQUIRED,	/* TtpAuthRequired: unsigned, a key required */
+	TTP_MIB_AUTHICMPDROPS,	/* TtpAuthIcmpDrops: ICMP hard errors
+				 * ignored by a connection that signs
+				 */
 	TTP_MIB_MAX
 };
 
@@ -193,6 +200,9 @@ struct ttp_skb_cb {
 #define TTP_MAX_HEADER	(MAX_HEADER + 128 + TTP_MAX_HDR_LEN)
 
 /* A TTP socket.  It begins with inet_sock: the IP output path needs that. */
+struct ttp_auth_info;
+struct ttp_auth_mkt;
+
 struct ttp_sock {
 	struct inet_sock	inet;
 
@@ -305,7 +315,11 @@ struct ttp_sock {
 		bound:1,	/* in bhash */
 		linger_abort:1,	/* close() sent RST: report ECONNRESET */
 		sack_offer:1,	/* offer SACK in our SYN */
-		ts_offer:1;	/* offer timestamps in our SYN */
+		ts_offer:1,	/* offer timestamps in our SYN */
+		auth_on:1;	/* signs its segments (authkey.c) */
+
+	/* Segment authentication: the keys (authkey.c), NULL if none. */
+	struct ttp_auth_info __rcu *auth;
 };
 
 static inline struct ttp_sock *ttp_sk(const struct sock *sk)
@@ -620,7 +634,8 @@ struct rtable *ttp_reply_route(struct net *net, struct sk_buff *in,
 			       struct flowi4 *fl4);
 void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 		    u32 seq, u32 ack, u8 flags, u16 window,
-		    const struct ttp_opts *o);
+		    const struct ttp_opts *o, const struct ttp_auth_mkt *key,
+		    u8 rnext);
 void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
 void ttp_retransmit_lost(struct sock *sk, bool force);

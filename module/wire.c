@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <kunit/visibility.h>
+#include <uapi/linux/ttp.h>
 
 #include "compat.h"
 #include "wire.h"
@@ -87,6 +88,16 @@ int ttp_parse_options(const u8 *opt, unsigned int len, struct ttp_opts *out)
 				return -EINVAL;
 			out->num_sacks = (olen - 2) / TTPOLEN_SACK_BLOCK;
 			out->sack_off = i + 2;
+			break;
+		case TTPOPT_AUTH:
+			/* Its MAC is checked against the key, by auth.c. */
+			if (olen < TTPOLEN_AUTH_HDR + TTP_AUTH_MACLEN_MIN ||
+			    olen > TTPOLEN_AUTH_HDR + TTP_AUTH_MACLEN_MAX ||
+			    out->has_auth)
+				return -EINVAL;
+			out->auth_off = i;
+			out->auth_len = olen;
+			out->has_auth = 1;
 			break;
 		default:
 			break;

@@ -52,6 +52,15 @@ struct ttphdr {
 #define TTPF_CRC	0x20	/* the checksum is CRC32C, not Internet */
 #define TTPF_RESERVED	0xc0	/* sent as 0, ignored on receipt */
 
+/* The IPv4 pseudo-header both checksums and the MAC cover. */
+struct ttp_pseudo4 {
+	__be32	saddr;
+	__be32	daddr;
+	u8	zero;
+	u8	proto;
+	__be16	len;		/* header, options and payload */
+};
+
 /* Options: kind, length (of the whole option), value. */
 enum {
 	TTPOPT_END	= 0,	/* end of options, rest is padding */
@@ -61,7 +70,7 @@ enum {
 	TTPOPT_CSUM	= 4,	/* len 3: u8 algorithms (SYN) or choice */
 	TTPOPT_SACK_OK	= 5,	/* len 2: selective acks understood */
 	TTPOPT_SACK	= 6,	/* len 2 + 8n: received blocks */
-	TTPOPT_AUTH	= 7,	/* len 18: segment authentication tag */
+	TTPOPT_AUTH	= 7,	/* len 4 + MAC: key id, next key id, MAC */
 	TTPOPT_TIMESTAMP = 8,	/* len 10: u32 TSval, u32 TSecr */
 };
 
@@ -71,6 +80,7 @@ enum {
 #define TTPOLEN_SACK_OK		2
 #define TTPOLEN_SACK_BLOCK	8	/* per block: start, end */
 #define TTPOLEN_TIMESTAMP	10
+#define TTPOLEN_AUTH_HDR	4	/* kind, length, key id, next key id */
 /* Space the timestamp option takes after the SYN: two NOPs, the option. */
 #define TTP_TS_SPACE		(2 + TTPOLEN_TIMESTAMP)
 #define TTP_MAX_SACKS		4	/* blocks that fit the options */
@@ -98,11 +108,14 @@ struct ttp_opts {
 	u8	csum_mask;	/* TTPOPT_CSUM value */
 	u8	num_sacks;
 	u8	sack_off;
+	u8	auth_off;	/* TTPOPT_AUTH: where, from the options */
+	u8	auth_len;	/* and its length */
 	u8	has_mss:1,
 		has_wscale:1,
 		has_csum:1,
 		sack_ok:1,
-		has_ts:1;
+		has_ts:1,
+		has_auth:1;
 };
 
 /* A block of a SACK option: the peer holds [start, end). */

@@ -156,7 +156,7 @@ static void parse_skips_unknown_kinds_by_their_length(struct kunit *test)
 {
 	static const u8 opt[] = {
 		99, 6, 0xde, 0xad, 0xbe, 0xef,	/* a kind TTP does not know */
-		TTPOPT_AUTH, 2,			/* reserved, not implemented */
+		200, 2,				/* and another, empty */
 		TTPOPT_WSCALE, 3, 2,
 		TTPOPT_NOP,
 	};
@@ -181,7 +181,7 @@ static void parse_clamps_window_scale_to_14(struct kunit *test)
 static const struct {
 	const char *why;
 	u8 len;
-	u8 opt[12];
+	u8 opt[20];
 } bad_options[] = {
 	{ "kind without a length byte", 1, { TTPOPT_MSS } },
 	{ "NOP then a kind without length", 2, { TTPOPT_NOP, 99 } },
@@ -196,7 +196,28 @@ static const struct {
 	{ "SACK_OK of length 3", 4, { TTPOPT_SACK_OK, 3, 0, 0 } },
 	{ "SACK without a block", 4, { TTPOPT_SACK, 2, 0, 0 } },
 	{ "SACK of a block and a half", 12, { TTPOPT_SACK, 12 } },
+	{ "AUTH of length 2", 4, { TTPOPT_AUTH, 2, TTPOPT_NOP, TTPOPT_NOP } },
+	{ "AUTH with a MAC of 3 bytes", 7, { TTPOPT_AUTH, 7, 1, 2 } },
+	{ "AUTH with a MAC of 13 bytes", 17, { TTPOPT_AUTH, 17, 1, 2 } },
+	{ "two AUTH options", 16, { TTPOPT_AUTH, 8, 1, 2, 0, 0, 0, 0,
+				    TTPOPT_AUTH, 8, 1, 2 } },
 };
+
+static void parse_finds_the_auth_option(struct kunit *test)
+{
+	static const u8 opt[] = {
+		TTPOPT_NOP, TTPOPT_NOP, TTPOPT_TIMESTAMP, 10, 0, 0, 0, 1,
+		0, 0, 0, 2,
+		TTPOPT_AUTH, 16, 3, 4, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+	};
+	struct ttp_opts out;
+
+	KUNIT_ASSERT_EQ(test, ttp_parse_options(opt, sizeof(opt), &out), 0);
+	KUNIT_EXPECT_TRUE(test, out.has_auth);
+	KUNIT_EXPECT_EQ(test, out.auth_off, 12);
+	KUNIT_EXPECT_EQ(test, out.auth_len, 16);
+	KUNIT_EXPECT_TRUE(test, out.has_ts);
+}
 
 static void parse_rejects_malformed_options(struct kunit *test)
 {
@@ -406,6 +427,7 @@ static struct kunit_case ttp_wire_cases[] = {
 	KUNIT_CASE(parse_skips_unknown_kinds_by_their_length),
 	KUNIT_CASE(parse_clamps_window_scale_to_14),
 	KUNIT_CASE(parse_rejects_malformed_options),
+	KUNIT_CASE(parse_finds_the_auth_option),
 	KUNIT_CASE(parse_rejects_a_second_sack_option),
 	KUNIT_CASE(sack_blocks_written_are_read_back),
 	KUNIT_CASE(sack_of_five_blocks_is_rejected),

@@ -63,6 +63,7 @@ table() {
 ttp_socket_test		300	600	1	5
 ttp_api_test		300	900	9	30
 ttp_hostile_test	900	900	23	35
+ttp_auth_test		300	900	20	40
 ttp_kunit.sh		300	900	1	17
 ttp_module.sh		900	1800	12	54
 ttp_conn.sh		1800	1800	50	135

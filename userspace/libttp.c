@@ -512,3 +512,185 @@ const char *ttp_csum_name(int algo)
 		return "unknown";
 	}
 }
+
+/* ---- segment authentication keys ---- */
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A number 0..max from the whole of s, or -1. */
+static long small_number(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	if (!*s || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 0 || v > max)
+		return -1;
+	return v;
+}
+
+/* PEER[/PREFIX][:PORT] into the key. */
+static int key_peer(const char *s, struct ttp_auth_key *key)
+{
+	char buf[64], *slash, *colon;
+	struct in_addr ip;
+	long prefix = 32, port = 0;
+	unsigned int mask;
+
+	if (strlen(s) >= sizeof(buf))
+		return -1;
+	strcpy(buf, s);
+	colon = strchr(buf, ':');
+	if (colon) {
+		*colon = '\0';
+		port = small_number(colon + 1, 65535);
+		if (port < 0)
+			return -1;
+	}
+	slash = strchr(buf, '/');
+	if (slash) {
+		*slash = '\0';
+		prefix = small_number(slash + 1, 32);
+		if (prefix < 0)
+			return -1;
+	}
+	if (inet_pton(AF_INET, buf, &ip) != 1)
+		return -1;
+	mask = prefix ? htonl(~0U << (32 - prefix)) : 0;
+	ttp_addr_ipv4(&key->ttpak_peer, ip.s_addr & mask,
+		      (unsigned short)port);
+	key->ttpak_prefix = (unsigned char)prefix;
+	return 0;
+}
+
+/* SECRET: "hex:" and an even number of hex digits, or the text itself. */
+static int key_secret(const char *s, struct ttp_auth_key *key)
+{
+	size_t n, i;
+
+	if (!strncmp(s, "hex:", 4)) {
+		s += 4;
+		n = strlen(s);
+		if (!n || n % 2 || n / 2 > TTP_AUTH_KEY_MAXLEN)
+			return -1;
+		for (i = 0; i < n / 2; i++) {
+			int hi = hexval(s[2 * i]), lo = hexval(s[2 * i + 1]);
+
+			if (hi < 0 || lo < 0)
+				return -1;
+			key->ttpak_key[i] = (unsigned char)(hi << 4 | lo);
+		}
+		key->ttpak_keylen = (unsigned char)(n / 2);
+		return 0;
+	}
+	n = strlen(s);
+	if (!n || n > TTP_AUTH_KEY_MAXLEN)
+		return -1;
+	memcpy(key->ttpak_key, s, n);
+	key->ttpak_keylen = (unsigned char)n;
+	return 0;
+}
+
+int ttp_auth_key_parse(const char *line, struct ttp_auth_key *key)
+{
+	char buf[512], *save = NULL, *tok;
+	long v;
+	int field = 0;
+
+	memset(key, 0, sizeof(*key));
+	if (!line || strlen(line) >= sizeof(buf))
+		goto bad;
+	strcpy(buf, line);
+	buf[strcspn(buf, "#\n")] = '\0';
+	key->ttpak_alg = TTP_AUTH_ALG_HMAC_SHA256;
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save), field++) {
+		switch (field) {
+		case 0:
+			if (key_peer(tok, key))
+				goto bad;
+			break;
+		case 1:
+		case 2:
+			v = small_number(tok, 255);
+			if (v < 0)
+				goto bad;
+			if (field == 1)
+				key->ttpak_sndid = (unsigned char)v;
+			else
+				key->ttpak_rcvid = (unsigned char)v;
+			break;
+		case 3:
+			if (key_secret(tok, key))
+				goto bad;
+			break;
+		default:
+			if (!strcmp(tok, "current")) {
+				key->ttpak_flags |= TTP_AUTH_F_CURRENT;
+			} else if (!strcmp(tok, "rnext")) {
+				key->ttpak_flags |= TTP_AUTH_F_RNEXT;
+			} else if (!strncmp(tok, "maclen=", 7)) {
+				v = small_number(tok + 7, TTP_AUTH_MACLEN_MAX);
+				if (v < TTP_AUTH_MACLEN_MIN)
+					goto bad;
+				key->ttpak_maclen = (unsigned char)v;
+			} else {
+				goto bad;
+			}
+		}
+	}
+	if (field == 0)
+		return 0;	/* blank or a comment */
+	if (field < 4)
+		goto bad;
+	return 1;
+bad:
+	memset(key, 0, sizeof(*key));
+	errno = EINVAL;
+	return -1;
+}
+
+int ttp_auth_key_file(int fd, const char *path, int *bad_line)
+{
+	struct ttp_auth_key key;
+	char line[512];
+	int n = 0, lineno = 0, ret, e;
+	FILE *f;
+
+	if (bad_line)
+		*bad_line = 0;
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		lineno++;
+		ret = ttp_auth_key_parse(line, &key);
+		if (ret > 0)
+			ret = setsockopt(fd, SOL_TTP, TTP_AUTH_KEY, &key,
+					 sizeof(key)) ? -1 : 1;
+		memset(&key, 0, sizeof(key));
+		if (ret < 0) {
+			e = errno;
+			if (bad_line)
+				*bad_line = lineno;
+			fclose(f);
+			errno = e;
+			return -1;
+		}
+		n += ret;
+	}
+	fclose(f);
+	return n;
+}

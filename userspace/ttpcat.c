@@ -8,6 +8,10 @@
  *                                    address), accept one connection
  *                                    (-k: one after another)
  *
+ * --key-file FILE gives the socket the segment authentication keys of
+ * FILE (libttp(3), ttp_auth_key_file()): connections with a peer a key
+ * matches are signed.
+ *
  * End of input half-closes the connection (shutdown(SHUT_WR)); ttpcat ends
  * when the peer has closed its side too.  -v prints, on stderr, the
  * addresses and what the handshake negotiated.
@@ -37,13 +41,14 @@
 #define EXIT_NOTTP	3
 
 static const char *prog = "ttpcat";
+static const char *key_file;
 
 static int usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-		"Usage: %s [-v] HOST PORT\n"
-		"       %s [-v] HOST:PORT\n"
-		"       %s [-v] [-k] -l [HOST] PORT\n"
+		"Usage: %s [-v] [--key-file FILE] HOST PORT\n"
+		"       %s [-v] [--key-file FILE] HOST:PORT\n"
+		"       %s [-v] [-k] [--key-file FILE] -l [HOST] PORT\n"
 		"Copy standard input to a TTP connection and the connection to\n"
 		"standard output. At the end of the input, half-close the\n"
 		"connection; exit once the peer has closed its side too.\n"
@@ -51,6 +56,10 @@ static int usage(int status)
 		"  -l, --listen     listen on PORT (of HOST, default every address)\n"
 		"                   and serve one connection\n"
 		"  -k, --keep-open  with -l, accept another connection after each\n"
+		"      --key-file FILE\n"
+		"                   sign the segments of connections with a peer\n"
+		"                   that a key of FILE matches (one key a line:\n"
+		"                   PEER[/PREFIX][:PORT] SNDID RCVID SECRET)\n"
 		"  -v, --verbose    print the addresses and what the handshake\n"
 		"                   negotiated on standard error\n"
 		"  -h, --help       print this help\n"
@@ -99,6 +108,87 @@ static void print_conn(int fd)
 		info.ttpi_rcv_wscale, ttp_csum_name(info.ttpi_csum_algo),
 		info.ttpi_options & TTPI_OPT_SACK ? "on" : "off",
 		info.ttpi_ca_name);
+	if (info.ttpi_options & TTPI_OPT_AUTH) {
+		struct ttp_auth_select sel;
+		socklen_t len = sizeof(sel);
+
+		if (!getsockopt(fd, SOL_TTP, TTP_AUTH_SELECT, &sel, &len))
+			fprintf(stderr, "%s: segments signed, key id %u\n",
+				prog, sel.ttpas_sndid);
+	}
+}
+
+/* The keys of --key-file for fd: 0, or -1 after a message. */
+static int load_keys(int fd)
+{
+	int line, n;
+
+	if (!key_file)
+		return 0;
+	n = ttp_auth_key_file(fd, key_file, &line);
+	if (n < 0 && line)
+		fprintf(stderr, "%s: %s, line %d: %s\n", prog, key_file, line,
+			errno == EINVAL ? "not a valid key" : strerror(errno));
+	else if (n < 0)
+		fprintf(stderr, "%s: %s: %s\n", prog, key_file,
+			strerror(errno));
+	else if (n == 0)
+		fprintf(stderr, "%s: %s: no key in the file\n", prog,
+			key_file);
+	return n > 0 ? 0 : -1;
+}
+
+/* ttp_connect(), with the keys given first. */
+static int keyed_connect(const char *host, const char *port)
+{
+	struct sockaddr_ttp a;
+	int fd, e;
+
+	if (!key_file)
+		return ttp_connect(host, port, SOCK_CLOEXEC);
+	if (ttp_addr_resolve(host, port, &a))
+		return -1;
+	fd = ttp_open(SOCK_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (load_keys(fd)) {
+		close(fd);
+		exit(2);
+	}
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a))) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+/* ttp_listen(), with the keys given first. */
+static int keyed_listen(const char *host, const char *port)
+{
+	struct sockaddr_ttp a;
+	int fd, e, one = 1;
+
+	if (!key_file)
+		return ttp_listen(host, port, 16, SOCK_CLOEXEC);
+	if (ttp_addr_resolve(host, port, &a))
+		return -1;
+	fd = ttp_open(SOCK_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (load_keys(fd)) {
+		close(fd);
+		exit(2);
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&a, sizeof(a)) || listen(fd, 16)) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 /*
@@ -274,7 +364,7 @@ static int run_client(const char *host, const char *port, int verbose)
 {
 	int fd, rc;
 
-	fd = ttp_connect(host, port, SOCK_CLOEXEC);
+	fd = keyed_connect(host, port);
 	if (fd < 0) {
 		if (errno == EAFNOSUPPORT)
 			return no_ttp("socket");
@@ -294,7 +384,7 @@ static int run_server(const char *host, const char *port, int keep,
 {
 	int fd, rc = 0;
 
-	fd = ttp_listen(host, port, 16, SOCK_CLOEXEC);
+	fd = keyed_listen(host, port);
 	if (fd < 0) {
 		if (errno == EAFNOSUPPORT)
 			return no_ttp("socket");
@@ -333,6 +423,7 @@ int main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "listen", no_argument, NULL, 'l' },
 		{ "keep-open", no_argument, NULL, 'k' },
+		{ "key-file", required_argument, NULL, 'K' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -350,6 +441,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			keep = 1;
+			break;
+		case 'K':
+			key_file = optarg;
 			break;
 		case 'v':
 			verbose = 1;

@@ -116,6 +116,26 @@ const char *ttp_state_name(int state);
 const char *ttp_ca_state_name(int ca_state);
 const char *ttp_csum_name(int algo);
 
+/*
+ * Segment authentication keys (Documentation/libttp.rst), one a line:
+ *
+ *   PEER[/PREFIX][:PORT] SNDID RCVID SECRET [maclen=N] [current] [rnext]
+ *
+ * PEER an IPv4 address, PREFIX 0..32 (32), PORT 0..65535 (0: any); the
+ * ids 0..255; SECRET "hex:" and hex digits, or the text itself, 1 to 80
+ * bytes; HMAC-SHA256.  "#" starts a comment.
+ *
+ * ttp_auth_key_parse(): 1 and *key filled, 0 for a blank or comment line,
+ * or -1 with errno EINVAL.
+ *
+ * ttp_auth_key_file(): add every key of the file to the socket fd
+ * (setsockopt TTP_AUTH_KEY); the number added, or -1 with errno (from
+ * fopen(), EINVAL for a line that does not parse, or setsockopt's), and
+ * the number of the line at fault in *bad_line (0 if none).
+ */
+int ttp_auth_key_parse(const char *line, struct ttp_auth_key *key);
+int ttp_auth_key_file(int fd, const char *path, int *bad_line);
+
 #ifdef __cplusplus
 }
 #endif

@@ -549,6 +549,72 @@ static void t_parse_and_format_are_thread_safe(void)
 	}
 }
 
+static void t_auth_key_lines(void)
+{
+	struct ttp_auth_key k;
+
+	CHECK(ttp_auth_key_parse("10.0.0.0/8:80 1 2 hex:00ff10 maclen=8 current",
+				 &k) == 1);
+	CHECK(k.ttpak_peer.sttp_ipfamily == AF_INET);
+	CHECK(k.ttpak_peer.sttp_addr.v4 == htonl(0x0a000000));
+	CHECK(k.ttpak_peer.sttp_port == htons(80));
+	CHECK(k.ttpak_prefix == 8);
+	CHECK(k.ttpak_sndid == 1 && k.ttpak_rcvid == 2);
+	CHECK(k.ttpak_keylen == 3);
+	CHECK(k.ttpak_key[0] == 0x00 && k.ttpak_key[1] == 0xff &&
+	      k.ttpak_key[2] == 0x10);
+	CHECK(k.ttpak_maclen == 8);
+	CHECK(k.ttpak_flags == TTP_AUTH_F_CURRENT);
+	CHECK(k.ttpak_alg == TTP_AUTH_ALG_HMAC_SHA256);
+
+	/* One host by default, any port; the secret as text; a comment. */
+	CHECK(ttp_auth_key_parse("192.168.1.2 7 7 s3cret rnext # note\n",
+				 &k) == 1);
+	CHECK(k.ttpak_prefix == 32 && k.ttpak_peer.sttp_port == 0);
+	CHECK(k.ttpak_keylen == 6 && !memcmp(k.ttpak_key, "s3cret", 6));
+	CHECK(k.ttpak_flags == TTP_AUTH_F_RNEXT && k.ttpak_maclen == 0);
+	/* Host bits past the prefix are dropped, as the kernel wants them. */
+	CHECK(ttp_auth_key_parse("10.1.2.3/16 1 1 k", &k) == 1);
+	CHECK(k.ttpak_peer.sttp_addr.v4 == htonl(0x0a010000));
+
+	CHECK(ttp_auth_key_parse("", &k) == 0);
+	CHECK(ttp_auth_key_parse("   # only a comment", &k) == 0);
+}
+
+static void t_auth_key_lines_rejected(void)
+{
+	static const char *const bad[] = {
+		"10.0.0.1 1 1",			/* no secret */
+		"10.0.0.1/33 1 1 k",		/* prefix */
+		"10.0.0.1:65536 1 1 k",		/* port */
+		"10.0.0.1 256 1 k",		/* id */
+		"10.0.0.1 -1 1 k",
+		"10.0.0.1 1 x k",
+		"host.example 1 1 k",		/* not an address */
+		"10.0.0.1 1 1 hex:abc",		/* odd digits */
+		"10.0.0.1 1 1 hex:zz",
+		"10.0.0.1 1 1 hex:",
+		"10.0.0.1 1 1 k maclen=3",	/* MAC length */
+		"10.0.0.1 1 1 k maclen=13",
+		"10.0.0.1 1 1 k sometimes",	/* unknown word */
+		"10.0.0.1 1 1 "
+		"123456789012345678901234567890123456789012345678901234567890"
+		"123456789012345678901",		/* 81 bytes */
+	};
+	struct ttp_auth_key k;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		errno = 0;
+		if (ttp_auth_key_parse(bad[i], &k) != -1 || errno != EINVAL) {
+			fprintf(stderr, "accepted: %s\n", bad[i]);
+			failures++;
+		}
+	}
+	CHECK(ttp_auth_key_file(-1, "/nonexistent/keys", NULL) == -1 &&
+	      errno == ENOENT);
+}
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -576,6 +642,8 @@ static const struct {
 	T(procnet_reads_older_short_layout),
 	T(procnet_skips_unknown_columns),
 	T(procnet_rejects_bad_input),
+	T(auth_key_lines),
+	T(auth_key_lines_rejected),
 #undef T
 };
 

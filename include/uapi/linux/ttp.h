@@ -74,7 +74,9 @@ enum {
 					 * Internet checksum, TTP_CSUM_CRC32C
 					 * both (the default)
 					 */
-#define TTP_AUTH_KEY		5	/* struct ttp_auth_key (reserved) */
+#define TTP_AUTH_KEY		5	/* set: struct ttp_auth_key, add a
+					 * master key
+					 */
 #define TTP_USER_TIMEOUT	6	/* unsigned int, ms before ETIMEDOUT */
 #define TTP_SYNCNT		7	/* int: SYN retransmissions */
 #define TTP_WINDOW_CLAMP	8	/* int: cap on the advertised window,
@@ -98,6 +100,10 @@ enum {
 
 /* The longest name of a congestion controller, its NUL included. */
 #define TTP_CA_NAME_MAX		16
+
+#define TTP_AUTH_DEL_KEY	16	/* set: struct ttp_auth_del */
+#define TTP_AUTH_SELECT		17	/* set, get: struct ttp_auth_select */
+#define TTP_AUTH_GET_KEYS	18	/* get: struct ttp_auth_keys */
 
 /* Checksum algorithms, as negotiated in the handshake. */
 enum {
@@ -166,6 +172,97 @@ enum {
 	TTP_CA_DISORDER,	/* duplicate ACKs or SACKs: reordering or loss */
 	TTP_CA_RECOVERY,	/* fast retransmit and fast recovery */
 	TTP_CA_LOSS,		/* after a retransmission timeout */
+};
+
+/*
+ * Segment authentication (Documentation/protocol.rst, "Segment
+ * authentication").  A socket holds master keys, each for the peers of an
+ * address prefix, optionally on one port.  A connection with a peer that a
+ * key matches signs every segment with it and drops every segment not
+ * signed with it, from the first SYN on.
+ */
+/* ttpak_alg: HMAC-SHA256, its MAC truncated to ttpak_maclen bytes. */
+#define TTP_AUTH_ALG_HMAC_SHA256	1
+
+/* Bytes of a master key at most, and of the MAC each segment carries. */
+#define TTP_AUTH_KEY_MAXLEN		80
+#define TTP_AUTH_MACLEN_MIN		4
+#define TTP_AUTH_MACLEN_MAX		12
+#define TTP_AUTH_MACLEN_DEFAULT		12
+
+/* ttpak_flags, and ttpak_flags of struct ttp_auth_key_info */
+#define TTP_AUTH_F_CURRENT	0x01	/* send with this key from now on */
+#define TTP_AUTH_F_RNEXT	0x02	/* ask the peer to send with it */
+#define TTP_AUTH_F_IN_USE	0x04	/* (info only) a connection uses it */
+
+/* setsockopt(TTP_AUTH_KEY): a master key. */
+struct ttp_auth_key {
+	struct sockaddr_ttp ttpak_peer;	/* sttp_ipfamily and address of the
+					 * peers it is for; sttp_port: their
+					 * port, or 0 for any
+					 */
+	__u8	ttpak_prefix;		/* leading bits of the address that
+					 * must match: 32 (IPv4) or 128 (IPv6)
+					 * for one host, 0 for any
+					 */
+	__u8	ttpak_sndid;		/* key id this end signs with */
+	__u8	ttpak_rcvid;		/* key id the peer signs with */
+	__u8	ttpak_alg;		/* TTP_AUTH_ALG_* */
+	__u8	ttpak_maclen;		/* MAC bytes, TTP_AUTH_MACLEN_MIN..MAX;
+					 * 0 for TTP_AUTH_MACLEN_DEFAULT
+					 */
+	__u8	ttpak_flags;		/* TTP_AUTH_F_CURRENT, TTP_AUTH_F_RNEXT */
+	__u8	ttpak_keylen;		/* bytes of ttpak_key, 1..80 */
+	__u8	ttpak_reserved;		/* must be 0 */
+	__u8	ttpak_key[TTP_AUTH_KEY_MAXLEN];
+};
+
+/* setsockopt(TTP_AUTH_DEL_KEY): the key of these peer, prefix and ids. */
+struct ttp_auth_del {
+	struct sockaddr_ttp ttpad_peer;
+	__u8	ttpad_prefix;
+	__u8	ttpad_sndid;
+	__u8	ttpad_rcvid;
+	__u8	ttpad_reserved[5];	/* must be 0 */
+};
+
+/*
+ * TTP_AUTH_SELECT on a connection: set, the key to sign with from now on
+ * (TTP_AUTH_F_CURRENT: ttpas_sndid) and the one to ask the peer for
+ * (TTP_AUTH_F_RNEXT: ttpas_rcvid); get, those in use and the one the peer
+ * asks for.
+ */
+struct ttp_auth_select {
+	__u8	ttpas_flags;		/* set: what to change */
+	__u8	ttpas_sndid;		/* current: the key id we sign with */
+	__u8	ttpas_rcvid;		/* the key id we ask the peer for */
+	__u8	ttpas_peer_rnext;	/* get: the key id the peer asks for */
+	__u32	ttpas_reserved;		/* must be 0 */
+};
+
+/* One key as TTP_AUTH_GET_KEYS lists it (the secret is not returned). */
+struct ttp_auth_key_info {
+	struct sockaddr_ttp ttpaki_peer;
+	__u8	ttpaki_prefix;
+	__u8	ttpaki_sndid;
+	__u8	ttpaki_rcvid;
+	__u8	ttpaki_alg;
+	__u8	ttpaki_maclen;
+	__u8	ttpaki_flags;		/* TTP_AUTH_F_* */
+	__u8	ttpaki_pad[2];
+	__u64	ttpaki_good;		/* segments it verified */
+	__u64	ttpaki_bad;		/* segments with its id and a bad MAC */
+};
+
+/*
+ * getsockopt(TTP_AUTH_GET_KEYS): ttpaks_count says how many entries follow
+ * in the buffer; the kernel fills as many as fit and sets ttpaks_count to
+ * the number of keys the socket holds.
+ */
+struct ttp_auth_keys {
+	__u32	ttpaks_count;
+	__u32	ttpaks_reserved;	/* must be 0 */
+	struct ttp_auth_key_info ttpaks_keys[];
 };
 
 #define TTPI_OPT_WSCALE		0x0001
