@@ -216,6 +216,67 @@ drop:
 
 /* ---- SYN_SENT ---- */
 
+/*
+ * SYN_RECV entered from SYN_SENT: a simultaneous open, in a socket that
+ * connect() made.  A listener's child keeps its listener until accept()
+ * takes it, which it does only once the child is ESTABLISHED (listen.c).
+ */
+static bool ttp_simultaneous_open(const struct sock *sk)
+{
+	return sk->sk_state == TTP_SYN_RECV && !ttp_sk(sk)->parent;
+}
+
+/*
+ * A SYN+ACK that acknowledges our SYN exactly, in SYN_SENT, or in SYN_RECV
+ * after a simultaneous open when it is not the SYN we took (below): the
+ * connection is open.  The peer's SYN+ACK names what it chose from our
+ * offer, which we take as a client.
+ */
+static void ttp_rcv_synack(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+	enum ttp_event ev = sk->sk_state == TTP_SYN_SENT ? TTP_EV_RCV_SYNACK :
+							    TTP_EV_RCV_ACK;
+
+	ttp_init_rcv_seq(sk, cb->q.seq);
+	ttp_negotiate(sk, &cb->opts, true, tsk->syn_wscale);
+	tsk->snd_wnd = cb->window;	/* unscaled in a SYN */
+	tsk->snd_wl1 = cb->q.seq;
+	tsk->snd_wl2 = cb->ack_seq;
+	ttp_ack_update(sk, cb->ack_seq);
+	ttp_transition(sk, ev);
+	ttp_send_ack(sk);
+	sk->sk_state_change(sk);
+	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	ttp_push(sk);
+	consume_skb(skb);
+}
+
+/*
+ * A SYN without ACK in SYN_SENT, for our 4-tuple exactly (the lookup saw
+ * to that): the peer connected to us as we connected to it, a
+ * simultaneous open (RFC 9293, 3.5, figure 7).  Its SYN offered what our
+ * SYN offered it: we choose from the two offers as a listener does, which
+ * the peer, taking our SYN, does too, so both ends agree.  SYN_RECV, and
+ * our SYN goes again as a SYN+ACK naming the choice.  Data in the SYN is
+ * left for the peer to send again, as a listener leaves it.
+ */
+static void ttp_rcv_simultaneous_syn(struct sock *sk, struct sk_buff *skb)
+{
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	ttp_init_rcv_seq(sk, cb->q.seq);
+	ttp_negotiate(sk, &cb->opts, false, tsk->syn_wscale);
+	tsk->snd_wnd = cb->window;	/* unscaled in a SYN */
+	tsk->snd_wl1 = cb->q.seq;
+	tsk->snd_wl2 = tsk->iss;
+	ttp_transition(sk, TTP_EV_RCV_SYN);
+	ttp_send_synack_for_syn(sk);
+	consume_skb(skb);
+}
+
 static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 {
 	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
@@ -238,31 +299,18 @@ static void ttp_rcv_synsent(struct sock *sk, struct sk_buff *skb)
 			return;
 		}
 	}
-	if (!(cb->th_flags & TTPF_SYN) || !(cb->th_flags & TTPF_ACK)) {
-		/*
-		 * A lone SYN would be a simultaneous open, which TTP does not
-		 * do: refuse it with a RST, which ends the peer's attempt at
-		 * once (and a socket's connect() to its own address, whose SYN
-		 * comes back to it).  Anything else has no business here.
-		 */
-		if ((cb->th_flags & (TTPF_SYN | TTPF_RST)) == TTPF_SYN)
-			ttp_send_reset_reply(net, skb);
+	switch (cb->th_flags & (TTPF_SYN | TTPF_ACK | TTPF_RST)) {
+	case TTPF_SYN | TTPF_ACK:
+		ttp_rcv_synack(sk, skb);
+		break;
+	case TTPF_SYN:
+		ttp_rcv_simultaneous_syn(sk, skb);
+		break;
+	default:
+		/* A RST without ACK, or a bare ACK: no business here. */
 		ttp_drop(sk, skb, TTP_MIB_OUTOFWINDOW);
-		return;
+		break;
 	}
-
-	ttp_init_rcv_seq(sk, cb->q.seq);
-	ttp_negotiate(sk, &cb->opts, true, tsk->rcv_wscale);
-	tsk->snd_wnd = cb->window;	/* unscaled in a SYN */
-	tsk->snd_wl1 = cb->q.seq;
-	tsk->snd_wl2 = cb->ack_seq;
-	ttp_ack_update(sk, cb->ack_seq);
-	ttp_transition(sk, TTP_EV_RCV_SYNACK);
-	ttp_send_ack(sk);
-	sk->sk_state_change(sk);
-	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
-	ttp_push(sk);
-	consume_skb(skb);
 }
 
 /* ---- synchronised states ---- */
@@ -310,10 +358,42 @@ enum ttp_step {
  * Before step 1: two repeats that lie before rcv_nxt, which the sequence
  * check would misjudge.
  */
-static enum ttp_step ttp_rcv_repeat(struct sock *sk, const struct ttp_seg *s)
+static enum ttp_step ttp_rcv_repeat(struct sock *sk, struct sk_buff *skb,
+				    struct ttp_seg *s)
 {
+	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
 	struct ttp_sock *tsk = ttp_sk(sk);
 
+	if (ttp_simultaneous_open(sk) &&
+	    (s->flags & (TTPF_SYN | TTPF_ACK | TTPF_RST)) ==
+	    (TTPF_SYN | TTPF_ACK)) {
+		if (cb->ack_seq != tsk->iss + 1) {
+			/* Not an answer to our SYN: as any such ACK here. */
+			ttp_send_reset_reply(sock_net(sk), skb);
+			TTP_INC_STATS(sock_net(sk), TTP_MIB_OUTOFWINDOW);
+			return TTP_STEP_DONE;
+		}
+		if (s->seq != tsk->irs) {
+			/*
+			 * Only who received our SYN knows its number: the SYN
+			 * we took before was not this peer's (forged, or an
+			 * old one).  Start again from this SYN+ACK.
+			 */
+			ttp_rcv_synack(sk, skb);
+			return TTP_STEP_KEPT;
+		}
+		/*
+		 * The peer's SYN+ACK, which crossed ours: its SYN we have,
+		 * its ACK completes the handshake.  The rest of the segment
+		 * goes through the steps as the ACK that follows the SYN; its
+		 * data and FIN, which no TTP sends with a SYN, are left for the
+		 * peer to send again.
+		 */
+		s->seq++;
+		s->flags &= ~(TTPF_SYN | TTPF_FIN);
+		s->len = 0;
+		return TTP_STEP_NEXT;
+	}
 	if (sk->sk_state == TTP_SYN_RECV && (s->flags & TTPF_SYN) &&
 	    s->seq == tsk->irs && !(s->flags & TTPF_RST)) {
 		/* The peer's SYN again: our SYN+ACK was lost. */
@@ -387,6 +467,7 @@ static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
 {
 	struct net *net = sock_net(sk);
 	bool time_wait;
+	int err;
 
 	if (!(s->flags & TTPF_RST))
 		return TTP_STEP_NEXT;
@@ -402,10 +483,12 @@ static enum ttp_step ttp_rcv_step_rst(struct sock *sk, const struct ttp_seg *s)
 	 * file; no error (the peer, gone, answered an ACK of ours with it).
 	 */
 	time_wait = sk->sk_state == TTP_TIME_WAIT;
+	/* connect() learns that its simultaneous open was refused. */
+	err = ttp_simultaneous_open(sk) ? ECONNREFUSED : ECONNRESET;
 	ttp_transition(sk, TTP_EV_RCV_RST);
 	if (sk->sk_state == TTP_CLOSED && !time_wait &&
 	    !sock_flag(sk, SOCK_DEAD))
-		ttp_set_error_and_done(sk, ECONNRESET);
+		ttp_set_error_and_done(sk, err);
 	else
 		ttp_done(sk);
 	return TTP_STEP_DONE;
@@ -421,24 +504,43 @@ static enum ttp_step ttp_rcv_step_syn(struct sock *sk, const struct ttp_seg *s)
 	return TTP_STEP_DONE;
 }
 
-/* 4a. SYN_RECV: the ACK of our SYN+ACK completes the handshake. */
+/* The window a segment advertises: scaled, except in a SYN's. */
+static u32 ttp_seg_window(const struct sock *sk, const struct sk_buff *skb)
+{
+	const struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
+
+	if (cb->th_flags & TTPF_SYN)
+		return cb->window;
+	return (u32)cb->window << ttp_sk(sk)->snd_wscale;
+}
+
+/*
+ * 4a. SYN_RECV: the ACK of our SYN+ACK completes the handshake; after a
+ * simultaneous open, so does the peer's SYN+ACK (ttp_rcv_repeat()).
+ */
 static enum ttp_step ttp_rcv_handshake_ack(struct sock *sk, struct sk_buff *skb,
 					   const struct ttp_seg *s)
 {
 	struct ttp_rcv_cb *cb = TTP_RCV_CB(skb);
 	struct ttp_sock *tsk = ttp_sk(sk);
+	bool active = ttp_simultaneous_open(sk);
 
 	if (cb->ack_seq != tsk->iss + 1) {
 		ttp_send_reset_reply(sock_net(sk), skb);
 		return TTP_STEP_DONE;
 	}
-	if (!ttp_child_established(sk))
+	if (!active && !ttp_child_established(sk))
 		return TTP_STEP_DONE;	/* accept queue full: SYN+ACK again */
-	tsk->snd_wnd = (u32)cb->window << tsk->snd_wscale;
+	tsk->snd_wnd = ttp_seg_window(sk, skb);
 	tsk->snd_wl1 = s->seq;
 	tsk->snd_wl2 = cb->ack_seq;
 	ttp_ack_update(sk, cb->ack_seq);
 	ttp_transition(sk, TTP_EV_RCV_ACK);
+	if (active) {
+		/* connect() waits (a listener was woken above). */
+		sk->sk_state_change(sk);
+		sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
+	}
 	return TTP_STEP_NEXT;
 }
 
@@ -531,7 +633,7 @@ static enum ttp_step ttp_rcv_step_ack(struct sock *sk, struct sk_buff *skb,
 	 * one to echo (not before: a forged segment must not move it).
 	 */
 	ttp_ts_store(sk, &cb->opts, s->seq);
-	win = (u32)cb->window << tsk->snd_wscale;
+	win = ttp_seg_window(sk, skb);
 	ttp_ack_rcv(sk, cb->ack_seq,
 		    !s->len && !(s->flags & TTPF_FIN) && win == tsk->snd_wnd,
 		    skb_transport_header(skb) + TTP_HDR_LEN, &cb->opts);
@@ -634,7 +736,7 @@ static void ttp_rcv_synchronized(struct sock *sk, struct sk_buff *skb)
 	};
 	enum ttp_step step;
 
-	step = ttp_rcv_repeat(sk, &s);
+	step = ttp_rcv_repeat(sk, skb, &s);
 	if (step == TTP_STEP_NEXT)
 		step = ttp_rcv_step_seq(sk, skb, &s);		/* 1 */
 	if (step == TTP_STEP_NEXT)

@@ -96,8 +96,11 @@ void ttp_syn_options(struct sock *sk, struct ttp_opts *o, bool synack)
 	o->has_mss = 1;
 	o->mss = mss;
 	if (!synack || (tsk->opts & TTPI_OPT_WSCALE)) {
-		if (!synack)
-			tsk->rcv_wscale = ttp_choose_wscale(sk);
+		/* Kept apart: a simultaneous open may negotiate twice. */
+		if (!synack) {
+			tsk->syn_wscale = ttp_choose_wscale(sk);
+			tsk->rcv_wscale = tsk->syn_wscale;
+		}
 		o->has_wscale = 1;
 		o->wscale = tsk->rcv_wscale;
 	}

@@ -436,6 +436,29 @@ int ttp_send_synack(struct sock *sk)
 }
 
 /**
+ * ttp_send_synack_for_syn() - answer the SYN of a simultaneous open
+ * @sk: the connection, in SYN_RECV since its SYN_SENT took the peer's SYN
+ *
+ * Our SYN, queued, goes again, as a SYN+ACK now: in SYN_RECV it
+ * acknowledges the peer's SYN and names the options chosen
+ * (ttp_syn_options()).  Not a retransmission, nor counted as one, but the
+ * SYN has now gone twice: the ACK that covers it may answer either, and
+ * gives no round-trip sample (Karn).  A SYN never sent goes now.
+ */
+void ttp_send_synack_for_syn(struct sock *sk)
+{
+	struct sk_buff *skb = skb_peek(&sk->sk_write_queue);
+
+	if (!skb || skb == ttp_sk(sk)->send_head) {
+		ttp_push(sk);
+		return;
+	}
+	/* Not sent now: the retransmission timer sends it. */
+	if (!ttp_transmit_queued(sk, skb))
+		TTP_SKB_CB(skb)->retrans = max_t(u8, TTP_SKB_CB(skb)->retrans, 1);
+}
+
+/**
  * ttp_send_fin() - queue our FIN and send it
  * @sk: the connection
  *

@@ -38,6 +38,7 @@ static const u8 ttp_transitions[TTP_MAX_STATES][TTP_EV_MAX] = {
 	},
 	[TTP_SYN_SENT] = {
 		[TTP_EV_RCV_SYNACK]	= TTP_ESTABLISHED,
+		[TTP_EV_RCV_SYN]	= TTP_SYN_RECV,	/* simultaneous open */
 		[TTP_EV_RCV_RST]	= TTP_CLOSED,
 		[TTP_EV_CLOSE]		= TTP_CLOSED,
 		[TTP_EV_ABORT]		= TTP_CLOSED,
@@ -208,8 +209,13 @@ static void ttp_count_transition(struct sock *sk, int old,
 	}
 	if (next != TTP_CLOSED)
 		return;
-	/* Refused, or unanswered; not a close() before the answer. */
-	if (old == TTP_SYN_SENT &&
+	/*
+	 * Refused, or unanswered; not a close() before the answer.  Also
+	 * from SYN_RECV after a simultaneous open (a socket connect() made:
+	 * a listener's child has its listener).
+	 */
+	if ((old == TTP_SYN_SENT ||
+	     (old == TTP_SYN_RECV && !ttp_sk(sk)->parent)) &&
 	    (ev == TTP_EV_RCV_RST || ev == TTP_EV_TIMEOUT ||
 	     ev == TTP_EV_RCV_ICMP))
 		TTP_INC_STATS(net, TTP_MIB_ATTEMPTFAILS);

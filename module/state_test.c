@@ -22,6 +22,7 @@ static const struct {
 	{ TTP_LISTEN,      TTP_EV_CLOSE,      TTP_CLOSED },
 	{ TTP_LISTEN,      TTP_EV_ABORT,      TTP_CLOSED },
 	{ TTP_SYN_SENT,    TTP_EV_RCV_SYNACK, TTP_ESTABLISHED },
+	{ TTP_SYN_SENT,    TTP_EV_RCV_SYN,    TTP_SYN_RECV },
 	{ TTP_SYN_SENT,    TTP_EV_RCV_RST,    TTP_CLOSED },
 	{ TTP_SYN_SENT,    TTP_EV_CLOSE,      TTP_CLOSED },
 	{ TTP_SYN_SENT,    TTP_EV_ABORT,      TTP_CLOSED },
@@ -126,6 +127,31 @@ static void passive_open_and_close_goes_through_close_wait(struct kunit *test)
 	};
 
 	walk(test, TTP_CLOSED, steps, ARRAY_SIZE(steps));
+}
+
+/*
+ * Each end's SYN reaches the other in SYN_SENT; the SYN+ACK (or ACK) that
+ * answers ours completes it, as the ACK of a listener's SYN+ACK does.
+ */
+static void simultaneous_open_goes_through_syn_recv(struct kunit *test)
+{
+	static const u8 steps[][2] = {
+		{ TTP_EV_CONNECT,   TTP_SYN_SENT },
+		{ TTP_EV_RCV_SYN,   TTP_SYN_RECV },
+		{ TTP_EV_RCV_ACK,   TTP_ESTABLISHED },
+		{ TTP_EV_CLOSE,     TTP_FIN_WAIT1 },
+	};
+
+	walk(test, TTP_CLOSED, steps, ARRAY_SIZE(steps));
+	/* A simultaneous open that is refused or unanswered ends. */
+	KUNIT_EXPECT_EQ(test, ttp_next_state(TTP_SYN_RECV, TTP_EV_RCV_RST),
+			TTP_CLOSED);
+	KUNIT_EXPECT_EQ(test, ttp_next_state(TTP_SYN_RECV, TTP_EV_TIMEOUT),
+			TTP_CLOSED);
+	/* A second SYN is no transition: SYN_RECV takes none. */
+	KUNIT_EXPECT_EQ(test, ttp_next_state(TTP_SYN_RECV, TTP_EV_RCV_SYN), 0);
+	KUNIT_EXPECT_EQ(test, ttp_next_state(TTP_SYN_RECV, TTP_EV_RCV_SYNACK),
+			0);
 }
 
 static void simultaneous_close_goes_through_closing(struct kunit *test)
@@ -272,6 +298,7 @@ static struct kunit_case ttp_state_cases[] = {
 	KUNIT_CASE(every_pair_does_what_the_specification_says),
 	KUNIT_CASE(active_open_and_close_ends_in_time_wait_then_closed),
 	KUNIT_CASE(passive_open_and_close_goes_through_close_wait),
+	KUNIT_CASE(simultaneous_open_goes_through_syn_recv),
 	KUNIT_CASE(simultaneous_close_goes_through_closing),
 	KUNIT_CASE(abort_closes_from_every_state),
 	KUNIT_CASE(reset_closes_every_state_that_has_a_peer),

@@ -238,6 +238,7 @@ struct ttp_sock {
 	u16	mss_clamp;	/* TTP_MAXSEG, 0 = none */
 	u8	snd_wscale;	/* shift of the peer's windows */
 	u8	rcv_wscale;	/* shift of our windows */
+	u8	syn_wscale;	/* the shift our SYN offered */
 	u8	csum_algo;	/* TTP_CSUM_* */
 	u8	csum_offer;	/* algorithms offered in our SYN */
 	u16	opts;		/* TTPI_OPT_* */
@@ -536,7 +537,7 @@ enum ttp_event {
 	TTP_EV_LISTEN,		/* application: listen() */
 	TTP_EV_CLOSE,		/* application: close() or shutdown(SHUT_WR) */
 	TTP_EV_ABORT,		/* application or error: abortive close */
-	TTP_EV_RCV_SYN,		/* a listener's child received its SYN */
+	TTP_EV_RCV_SYN,		/* a listener's child, or SYN_SENT, received a SYN */
 	TTP_EV_RCV_SYNACK,	/* SYN_SENT received an acceptable SYN+ACK */
 	TTP_EV_RCV_ACK,		/* SYN_RECV received the ACK of its SYN */
 	TTP_EV_RCV_FIN,		/* the peer's FIN arrived in order */
@@ -626,6 +627,7 @@ struct rtable;
 u32 ttp_isn(__be32 saddr, __be32 daddr, __be16 sport, __be16 dport);
 int ttp_send_syn(struct sock *sk);
 int ttp_send_synack(struct sock *sk);
+void ttp_send_synack_for_syn(struct sock *sk);
 void ttp_send_ack(struct sock *sk);
 void ttp_send_fin(struct sock *sk);
 void ttp_send_active_rst(struct sock *sk, gfp_t gfp);

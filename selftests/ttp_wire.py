@@ -1049,6 +1049,189 @@ def t_icmp_host_unreachable_is_reported_when_connect_times_out():
 TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT = 9, 10, 11
 
 
+# ---- simultaneous open (protocol.rst, "Simultaneous open") ----
+
+# MSS 1000, WSCALE 3, CSUM both, SACK_OK, and timestamps: what the peer's
+# SYN offers, and its SYN+ACK names.
+PEER_OPTS = b"\x02\x04\x03\xe8" + b"\x03\x03\x03" + b"\x04\x03\x03" + \
+    b"\x05\x02" + b"\x01\x01\x08\x0a" + struct.pack("!II", 777, 0)
+PEER_ISN = 5000
+# The same, as a SYN+ACK names them: one checksum, CRC32C.
+PEER_SYNACK_OPTS = PEER_OPTS.replace(b"\x04\x03\x03", b"\x04\x03\x02")
+
+
+def from_far(port, sport, **kw):
+    """A segment from FAR:port to our NEAR:sport, as FAR would send it."""
+    send_spoofed(segment(port, sport, src=FAR, dst=NEAR, **kw), FAR, NEAR)
+
+
+def syn_sent_to_far(peer, port):
+    """A socket in SYN_SENT to FAR:port, offering CRC32C; it, and its
+    SYN as FAR sees it."""
+    s = connect_far(port)
+    ip = peer.sniff(port)
+    syn = parse(ip[(ip[0] & 15) * 4:])
+    check(syn["flags"] == SYN, "first segment flags %#x" % syn["flags"])
+    return s, syn
+
+
+def abort(s):
+    """Close @s with a RST: a FIN to a peer that never answers would keep
+    the socket, and ttp.ko, busy for minutes."""
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    s.close()
+
+
+def sniff_parsed(peer, port):
+    ip = peer.sniff(port, timeout=10)
+    return parse(ip[(ip[0] & 15) * 4:])
+
+
+def info_snd_wnd(s):
+    return struct.unpack_from("=I", s.getsockopt(SOL_TTP, TTP_INFO, 32), 28)[0]
+
+
+def t_simultaneous_open_answers_a_syn_in_syn_sent_and_agrees_on_options():
+    """A SYN without ACK for a socket in SYN_SENT is the peer's own
+    connect(): SYN_RECV, and our SYN again as a SYN+ACK that acknowledges
+    it and names what was chosen from both offers; the peer's SYN+ACK then
+    opens the connection, which carries data both ways."""
+    with silent_peer() as peer, sysctl("rto_initial_ms", 30000):
+        before = stats()
+        s, syn = syn_sent_to_far(peer, 7201)
+        sport, iss = syn["sport"], syn["seq"]
+        from_far(7201, sport, seq=PEER_ISN, flags=SYN, window=4000,
+                 options=PEER_OPTS)
+        sa = sniff_parsed(peer, 7201)
+        check(sa["flags"] == SYN | ACK, "answer flags %#x" % sa["flags"])
+        check(sa["seq"] == iss and sa["ack"] == PEER_ISN + 1,
+              "SYN+ACK seq %d ack %d" % (sa["seq"], sa["ack"]))
+        k = parse_options(sa["options"])
+        check(k.get(4) == b"\x02", "SYN+ACK chose checksum %s" % k.get(4))
+        check(2 in k and 3 in k and 5 in k, "SYN+ACK options %s" % k)
+        check(ts_of(sa) is not None and ts_of(sa)[1] == 777,
+              "SYN+ACK timestamps %s" % (ts_of(sa),))
+        check(ttp_info(s)["state"] == 3, "state %d, not SYN_RECV" %
+              ttp_info(s)["state"])
+        # The peer's SYN+ACK, which crossed ours.
+        from_far(7201, sport, seq=PEER_ISN, ack=(iss + 1) % 2**32,
+                 flags=SYN | ACK, window=4000, options=PEER_SYNACK_OPTS)
+        check(connect_ended(s, 10), "connect() still waits")
+        check(so_error(s) == 0, "SO_ERROR %d" % so_error(s))
+        i = ttp_info(s)
+        check(i["state"] == 1, "state %d, not ESTABLISHED" % i["state"])
+        check(i["csum"] == 1, "checksum %d, not CRC32C" % i["csum"])
+        check(i["mss"] == 1000, "mss %d, not the peer's 1000" % i["mss"])
+        check(i["snd_wscale"] == 3, "peer's window scale %d" % i["snd_wscale"])
+        check(i["options"] & TTPI_OPT_SACK and
+              i["options"] & TTPI_OPT_TIMESTAMPS, "options %#x" % i["options"])
+        check(info_snd_wnd(s) == 4000,
+              "peer's window %d: a SYN's is not scaled" % info_snd_wnd(s))
+        s.setblocking(True)
+        s.send(b"hello")
+        d = sniff_parsed(peer, 7201)
+        while not d["payload"]:
+            d = sniff_parsed(peer, 7201)
+        check(d["payload"] == b"hello" and d["flags"] & CRC and
+              d["seq"] == (iss + 1) % 2**32 and d["ack"] == PEER_ISN + 1,
+              "data segment %s" % d)
+        from_far(7201, sport, seq=PEER_ISN + 1, ack=(iss + 6) % 2**32,
+                 flags=ACK | PSH | CRC, window=4000,
+                 options=ts_opt(778, ts_of(d)[0]), payload=b"world")
+        s.settimeout(5)
+        check(s.recv(100) == b"world", "the peer's data lost")
+        after = stats()
+        check(after["TtpRetransSegs"] == before["TtpRetransSegs"],
+              "the SYN+ACK was counted as a retransmission")
+        check(after["TtpActiveOpens"] - before["TtpActiveOpens"] == 1 and
+              after["TtpPassiveOpens"] == before["TtpPassiveOpens"],
+              "opens counted wrong")
+        abort(s)
+
+
+def t_syn_sent_takes_no_syn_of_another_port_address_or_with_rst():
+    """Only a SYN for the socket's 4-tuple makes a simultaneous open: one
+    from another port or address finds no socket and gets a RST, one with
+    RST or an ACK not of our SYN changes nothing.  In SYN_RECV, an ACK not
+    of our SYN gets a RST and the connection waits on."""
+    with silent_peer() as peer, sysctl("rto_initial_ms", 30000):
+        s, syn = syn_sent_to_far(peer, 7202)
+        sport, iss = syn["sport"], syn["seq"]
+        from_far(7203, sport, seq=PEER_ISN, flags=SYN)
+        rst = sniff_parsed(peer, 7203)
+        check(rst["flags"] == RST | ACK and rst["ack"] == PEER_ISN + 1,
+              "a SYN from another port answered %s" % rst)
+        other = "192.0.2.3"
+        send_spoofed(segment(7202, sport, seq=PEER_ISN, flags=SYN, src=other,
+                             dst=NEAR), other, NEAR)
+        from_far(7202, sport, seq=PEER_ISN, flags=SYN | RST)
+        # An ACK not of our SYN: a RST at its ACK.
+        from_far(7202, sport, seq=PEER_ISN, ack=(iss + 7) % 2**32,
+                 flags=SYN | ACK)
+        rst = sniff_parsed(peer, 7202)
+        check(rst["flags"] == RST and rst["seq"] == (iss + 7) % 2**32,
+              "a SYN+ACK of the wrong ISN answered %s" % rst)
+        check(ttp_info(s)["state"] == 2, "state %d, not SYN_SENT" %
+              ttp_info(s)["state"])
+        check(peer.more() == 0, "more was sent to the peer")
+        # The right SYN at last.
+        from_far(7202, sport, seq=PEER_ISN, flags=SYN)
+        sa = sniff_parsed(peer, 7202)
+        check(sa["flags"] == SYN | ACK and sa["ack"] == PEER_ISN + 1,
+              "answer %s" % sa)
+        from_far(7202, sport, seq=PEER_ISN, ack=(iss + 9) % 2**32,
+                 flags=SYN | ACK)
+        rst = sniff_parsed(peer, 7202)
+        check(rst["flags"] == RST and rst["seq"] == (iss + 9) % 2**32,
+              "in SYN_RECV, a SYN+ACK of the wrong ISN answered %s" % rst)
+        check(ttp_info(s)["state"] == 3, "state %d, not SYN_RECV" %
+              ttp_info(s)["state"])
+        # A SYN of another ISN in the window: a challenge ACK (RFC 5961).
+        from_far(7202, sport, seq=PEER_ISN + 100, flags=SYN)
+        ch = sniff_parsed(peer, 7202)
+        check(ch["flags"] & ACK and not ch["flags"] & (SYN | RST) and
+              ch["ack"] == PEER_ISN + 1, "answer to a second SYN %s" % ch)
+        check(ttp_info(s)["state"] == 3, "state %d, not SYN_RECV" %
+              ttp_info(s)["state"])
+        # A RST at rcv_nxt: refused.
+        from_far(7202, sport, seq=PEER_ISN + 1, flags=RST)
+        check(connect_ended(s, 10), "connect() still waits")
+        check(so_error(s) == errno.ECONNREFUSED,
+              "SO_ERROR %d, not ECONNREFUSED" % so_error(s))
+        abort(s)
+
+
+def t_forged_syn_in_syn_sent_does_not_stop_the_peers_synack():
+    """A SYN forged for the 4-tuple of a connection being opened takes it
+    to SYN_RECV; the SYN+ACK of the real peer, which alone knows our ISN,
+    still opens the connection, in its sequence space."""
+    with silent_peer() as peer, sysctl("rto_initial_ms", 30000):
+        s, syn = syn_sent_to_far(peer, 7204)
+        sport, iss = syn["sport"], syn["seq"]
+        from_far(7204, sport, seq=123456, flags=SYN)
+        sa = sniff_parsed(peer, 7204)
+        check(sa["flags"] == SYN | ACK and sa["ack"] == 123457,
+              "answer to the forged SYN %s" % sa)
+        from_far(7204, sport, seq=PEER_ISN, ack=(iss + 1) % 2**32,
+                 flags=SYN | ACK, window=4000, options=PEER_SYNACK_OPTS)
+        check(connect_ended(s, 10), "connect() still waits")
+        check(so_error(s) == 0, "SO_ERROR %d" % so_error(s))
+        # Negotiated from the real SYN+ACK, against what our SYN offered:
+        # the forged SYN, which offered nothing, left nothing behind.
+        i = ttp_info(s)
+        offered = parse_options(syn["options"])[3][0]
+        check(i["state"] == 1, "state %d, not ESTABLISHED" % i["state"])
+        check(i["rcv_wscale"] == offered and i["snd_wscale"] == 3,
+              "window scales %d and %d, not %d and 3" %
+              (i["rcv_wscale"], i["snd_wscale"], offered))
+        check(i["csum"] == 1 and i["mss"] == 1000,
+              "checksum %d, mss %d" % (i["csum"], i["mss"]))
+        ack = sniff_parsed(peer, 7204)
+        check(ack["flags"] & ACK and not ack["flags"] & SYN and
+              ack["ack"] == PEER_ISN + 1, "the handshake's ACK %s" % ack)
+        abort(s)
+
+
 def keepalive(s, idle, intvl, cnt):
     s.setsockopt(SOL_TTP, TTP_KEEPIDLE, idle)
     s.setsockopt(SOL_TTP, TTP_KEEPINTVL, intvl)
