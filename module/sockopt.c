@@ -59,12 +59,15 @@ int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
 }
 
 /**
- * ttp_setsockopt() - setsockopt() at level SOL_TTP
+ * ttp_setsockopt() - setsockopt() at level SOL_TTP, and SOL_SOCKET's
  * @sock: the socket
- * @level: SOL_TTP, else -ENOPROTOOPT
+ * @level: SOL_TTP; or SOL_SOCKET, where the kernel lets TTP take those
+ *	(compat.h, ttp_take_sol_socket()); else -ENOPROTOOPT
  * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
  *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
- *	TTP_WINDOW_CLAMP or TTP_NOTSENT_LOWAT (Documentation/ttp-uapi.rst)
+ *	TTP_WINDOW_CLAMP, TTP_NOTSENT_LOWAT or TTP_REUSEPORT
+ *	(Documentation/ttp-uapi.rst); at SOL_SOCKET, SO_REUSEPORT is TTP's
+ *	and every other option the socket layer's
  * @optval: an int
  * @optlen: at least sizeof(int)
  *
@@ -78,8 +81,19 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 	struct ttp_sock *tsk = ttp_sk(sk);
 	int val, err = 0;
 
-	if (level != SOL_TTP)
+	if (level == SOL_SOCKET) {
+		/*
+		 * sock_setsockopt() refuses SO_REUSEPORT to a family that is
+		 * not AF_INET or AF_INET6; TTP's port table shares ports as
+		 * TCP's does (table.c), so it takes that one itself.
+		 */
+		if (optname != SO_REUSEPORT)
+			return sock_setsockopt(sock, level, optname, optval,
+					       optlen);
+		optname = TTP_REUSEPORT;
+	} else if (level != SOL_TTP) {
 		return -ENOPROTOOPT;
+	}
 	if (optlen < sizeof(int))
 		return -EINVAL;
 	if (copy_from_sockptr(&val, optval, sizeof(val)))
@@ -160,6 +174,10 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 		}
 		WRITE_ONCE(tsk->notsent_lowat, val);
 		sk->sk_write_space(sk);	/* a writer may go on now */
+		break;
+	case TTP_REUSEPORT:
+		/* Looked at by bind() and listen(), as TCP's (table.c). */
+		sk->sk_reuseport = !!val;
 		break;
 	default:
 		err = -ENOPROTOOPT;
@@ -288,6 +306,9 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TTP_NOTSENT_LOWAT:
 		val = READ_ONCE(tsk->notsent_lowat);
+		break;
+	case TTP_REUSEPORT:
+		val = sk->sk_reuseport;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -91,6 +91,10 @@ enum {
 					 * than this wait unsent (0: the
 					 * sysctl's)
 					 */
+#define TTP_REUSEPORT		15	/* int: SO_REUSEPORT, for kernels
+					 * whose socket layer refuses that
+					 * to TTP (6.1)
+					 */
 
 /* Checksum algorithms, as negotiated in the handshake. */
 enum {
