@@ -37,6 +37,20 @@
 #endif
 
 /*
+ * SOL_SOCKET options: 6.12's socket layer hands them to proto_ops.setsockopt
+ * when the socket has SOCK_CUSTOM_SOCKOPT, so that TTP can take
+ * SO_REUSEPORT, which sock_setsockopt() refuses to families other than
+ * AF_INET and AF_INET6.  6.1's takes them all itself: TTP_REUSEPORT is the
+ * only way there.
+ */
+#ifdef TTP_HAVE_SOCK_CUSTOM_SOCKOPT
+#define ttp_take_sol_socket(sock) \
+	set_bit(SOCK_CUSTOM_SOCKOPT, &(sock)->flags)
+#else
+#define ttp_take_sol_socket(sock)	((void)(sock))
+#endif
+
+/*
  * Per-namespace sysctl tables: 6.12 takes the number of entries, 6.1 a
  * table ending with an empty entry.  Tables here always have that entry,
  * not counted in @n.  (Macros: this header declares nothing of its own.)

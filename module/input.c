@@ -873,7 +873,8 @@ int ttp_v4_rcv(struct sk_buff *skb)
 				    th->dest);
 	/* A SYN, or the ACK of a SYN cookie (syncookie.c), opens one. */
 	if (!sk && ttp_for_listener(th->flags))
-		sk = ttp_lookup_listener(net, iph->daddr, th->dest);
+		sk = ttp_lookup_listener(net, skb, hlen, iph->saddr,
+					 th->source, iph->daddr, th->dest);
 	if (!sk) {
 		trace_ttp_drop(skb, TTP_MIB_INNOPORTS);
 		TTP_INC_STATS(net, TTP_MIB_INNOPORTS);

@@ -231,6 +231,7 @@ again:
 	sock_graft(child, newsock);
 	newsock->ops = sock->ops;
 	newsock->state = SS_CONNECTED;
+	ttp_take_sol_socket(newsock);
 	release_sock(child);
 	sock_put(child);
 out:

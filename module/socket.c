@@ -196,6 +196,7 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 	sock_init_data(NULL, sk);
 	sk->sk_type = parent->sk_type;
 	sk->sk_reuse = parent->sk_reuse;
+	sk->sk_reuseport = parent->sk_reuseport;
 	sk->sk_mark = parent->sk_mark;
 	sk->sk_bound_dev_if = parent->sk_bound_dev_if;
 	sk->sk_rcvbuf = parent->sk_rcvbuf;
@@ -520,6 +521,8 @@ static int ttp_release(struct socket *sock)
 	switch (sk->sk_state) {
 	case TTP_LISTEN:
 		ttp_transition(sk, TTP_EV_CLOSE);
+		/* New SYNs go to the rest of its SO_REUSEPORT group. */
+		ttp_unhash_keep_port(sk);
 		ttp_close_children(sk);
 		break;
 	case TTP_CLOSED:
@@ -590,8 +593,8 @@ static int ttp_shutdown(struct socket *sock, int how)
 		if (how & RCV_SHUTDOWN) {
 			/* Stop listening: accept() returns EINVAL. */
 			ttp_transition(sk, TTP_EV_CLOSE);
-			ttp_close_children(sk);
 			ttp_release_port(sk);
+			ttp_close_children(sk);
 		}
 		break;
 	case TTP_SYN_SENT:
@@ -658,6 +661,7 @@ static int ttp_create(struct net *net, struct socket *sock, int protocol,
 	sock_init_data(sock, sk);
 	sock->ops = &ttp_stream_ops;
 	sock->state = SS_UNCONNECTED;
+	ttp_take_sol_socket(sock);
 	ttp_init_sock_state(sk);
 	return 0;
 }

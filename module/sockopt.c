@@ -88,15 +88,19 @@ static int ttp_set_congestion(struct sock *sk, sockptr_t optval,
 }
 
 /**
- * ttp_setsockopt() - setsockopt() at level SOL_TTP
+ * ttp_setsockopt() - setsockopt() at level SOL_TTP, and SOL_SOCKET's
  * @sock: the socket
- * @level: SOL_TTP, else -ENOPROTOOPT
+ * @level: SOL_TTP; or SOL_SOCKET, where the kernel lets TTP take those
+ *	(compat.h, ttp_take_sol_socket()); else -ENOPROTOOPT
  * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
  *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
- *	TTP_WINDOW_CLAMP, TTP_NOTSENT_LOWAT or TTP_CONGESTION
- *	(Documentation/ttp-uapi.rst)
- * @optval: an int; a name for TTP_CONGESTION
- * @optlen: at least sizeof(int); at least 1 for TTP_CONGESTION
+ *	TTP_WINDOW_CLAMP, TTP_NOTSENT_LOWAT, TTP_REUSEPORT, TTP_CONGESTION,
+ *	or the TTP_AUTH_* options (Documentation/ttp-uapi.rst); at
+ *	SOL_SOCKET, SO_REUSEPORT is TTP's and every other option the socket
+ *	layer's
+ * @optval: an int; a name for TTP_CONGESTION; a struct for TTP_AUTH_*
+ * @optlen: at least sizeof(int); at least 1 for TTP_CONGESTION; the
+ *	struct's size for TTP_AUTH_*
  *
  * Return: 0, -EINVAL for a value out of range, -EISCONN for what only a
  * handshake to come can use, -ENOENT for a congestion controller that is
@@ -109,8 +113,19 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 	struct ttp_sock *tsk = ttp_sk(sk);
 	int val, err = 0;
 
-	if (level != SOL_TTP)
+	if (level == SOL_SOCKET) {
+		/*
+		 * sock_setsockopt() refuses SO_REUSEPORT to a family that is
+		 * not AF_INET or AF_INET6; TTP's port table shares ports as
+		 * TCP's does (table.c), so it takes that one itself.
+		 */
+		if (optname != SO_REUSEPORT)
+			return sock_setsockopt(sock, level, optname, optval,
+					       optlen);
+		optname = TTP_REUSEPORT;
+	} else if (level != SOL_TTP) {
 		return -ENOPROTOOPT;
+	}
 	if (optname == TTP_CONGESTION)
 		return ttp_set_congestion(sk, optval, optlen);
 	if (optname == TTP_AUTH_KEY || optname == TTP_AUTH_DEL_KEY ||
@@ -200,6 +215,10 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 		}
 		WRITE_ONCE(tsk->notsent_lowat, val);
 		sk->sk_write_space(sk);	/* a writer may go on now */
+		break;
+	case TTP_REUSEPORT:
+		/* Looked at by bind() and listen(), as TCP's (table.c). */
+		sk->sk_reuseport = !!val;
 		break;
 	default:
 		err = -ENOPROTOOPT;
@@ -349,6 +368,9 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 		break;
 	case TTP_NOTSENT_LOWAT:
 		val = READ_ONCE(tsk->notsent_lowat);
+		break;
+	case TTP_REUSEPORT:
+		val = sk->sk_reuseport;
 		break;
 	default:
 		return -ENOPROTOOPT;

@@ -16,8 +16,16 @@
  *
  * Port reuse rules (Documentation/protocol.rst, "Ports"): a port is taken
  * by a socket bound to the same or a wildcard address, unless both sockets
- * set SO_REUSEADDR and neither is a listener; a connection's own 4-tuple is
- * unique.
+ * set SO_REUSEADDR and neither is a listener, or both set SO_REUSEPORT and
+ * belong to one user; a connection's own 4-tuple is unique.
+ *
+ * Listeners that share a port by SO_REUSEPORT on one address form a group,
+ * the kernel's struct sock_reuseport (net/core/sock_reuseport.c, as TCP's
+ * and UDP's): a SYN finds one member in lhash, and the group picks the
+ * listener by a hash of the 4-tuple (or by the group's BPF program,
+ * SO_ATTACH_REUSEPORT_CBPF).  A listener joins its group in lhash and
+ * leaves it as it leaves lhash, both under ttp_tables.lock; the group has
+ * its own lock (reuseport_lock), taken inside ours.
  */
 #include <linux/hash.h>
 #include <linux/jhash.h>
@@ -27,6 +35,7 @@
 #include <linux/slab.h>
 #include <linux/workqueue.h>
 #include <net/sock.h>
+#include <net/sock_reuseport.h>
 
 #include "ttp.h"
 
@@ -168,8 +177,13 @@ void ttp_tables_exit(struct ttp_net *tn)
 	kvfree(t);
 }
 
-/* Do @a and @b, bound to the same port, conflict? */
-static bool ttp_bind_conflict(const struct sock *a, const struct sock *b)
+/*
+ * Do @a and @b, bound to the same port, conflict?  @uid is @a's owner;
+ * @reuseport says whether SO_REUSEPORT may let them share (not when
+ * looking for an ephemeral port, as TCP's).
+ */
+static bool ttp_bind_conflict(const struct sock *a, struct sock *b,
+			      kuid_t uid, bool reuseport)
 {
 	__be32 aa = inet_sk(a)->inet_rcv_saddr;
 	__be32 ba = inet_sk(b)->inet_rcv_saddr;
@@ -186,17 +200,26 @@ static bool ttp_bind_conflict(const struct sock *a, const struct sock *b)
 	if (a->sk_reuse && b->sk_reuse && a->sk_state != TTP_LISTEN &&
 	    b->sk_state != TTP_LISTEN)
 		return false;
+	/*
+	 * SO_REUSEPORT on both, and one owner (the same uid as the socket
+	 * files' owners, sock_i_uid(), as TCP's rule): another user cannot
+	 * take a share of a server's connections.
+	 */
+	if (reuseport && a->sk_reuseport && b->sk_reuseport &&
+	    (b->sk_state == TTP_TIME_WAIT || uid_eq(uid, sock_i_uid(b))))
+		return false;
 	return true;
 }
 
-/* Under t->lock: is @port free for @sk? */
-static bool ttp_port_free(struct ttp_tables *t, struct sock *sk, u16 port)
+/* Under t->lock: is @port free for @sk, owned by @uid? */
+static bool ttp_port_free(struct ttp_tables *t, struct sock *sk, u16 port,
+			  kuid_t uid, bool reuseport)
 {
 	struct sock *o;
 
 	sk_for_each_bound(o, ttp_bhead(t, port)) {
 		if (o != sk && inet_sk(o)->inet_num == port &&
-		    ttp_bind_conflict(sk, o))
+		    ttp_bind_conflict(sk, o, uid, reuseport))
 			return false;
 	}
 	return true;
@@ -225,6 +248,7 @@ int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
 {
 	struct ttp_net *tn = ttp_pernet(sock_net(sk));
 	struct ttp_tables *t = tn->tables;
+	kuid_t uid = sock_i_uid(sk);
 	int err = 0;
 
 	inet_sk(sk)->inet_rcv_saddr = addr;
@@ -232,7 +256,7 @@ int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
 
 	spin_lock_bh(&t->lock);
 	if (port) {
-		if (ttp_port_free(t, sk, port))
+		if (ttp_port_free(t, sk, port, uid, true))
 			ttp_bind_locked(t, sk, port);
 		else
 			err = -EADDRINUSE;
@@ -254,7 +278,7 @@ int ttp_bind_port(struct sock *sk, __be32 addr, u16 port)
 		for (i = 0; i < n; i++) {
 			u16 p = lo + (t->ephemeral_next + i) % n;
 
-			if (ttp_port_free(t, sk, p)) {
+			if (ttp_port_free(t, sk, p, uid, false)) {
 				ttp_bind_locked(t, sk, p);
 				t->ephemeral_next += i;
 				err = 0;
@@ -317,19 +341,43 @@ void ttp_bind_child(struct sock *parent, struct sock *child)
 	spin_unlock(&t->lock);
 }
 
+/*
+ * Under t->lock: put listener @sk, owned by @uid, in the SO_REUSEPORT group
+ * of the port's listeners on the same address and device of the same
+ * owner (TCP's rule, inet_reuseport_add_sock()), or in a group of its own.
+ */
+static int ttp_reuseport_join(struct ttp_tables *t, struct sock *sk,
+			      kuid_t uid)
+{
+	__be32 addr = inet_sk(sk)->inet_rcv_saddr;
+	u16 port = inet_sk(sk)->inet_num;
+	struct sock *o;
+
+	sk_for_each(o, ttp_lhead(t, port)) {
+		if (inet_sk(o)->inet_num == port && o->sk_reuseport &&
+		    inet_sk(o)->inet_rcv_saddr == addr &&
+		    o->sk_bound_dev_if == sk->sk_bound_dev_if &&
+		    uid_eq(uid, sock_i_uid(o)))
+			return reuseport_add_sock(sk, o, !addr);
+	}
+	return reuseport_alloc(sk, !addr);
+}
+
 /**
  * ttp_hash_listener() - put a listener in lhash
  * @sk: the socket, bound
  *
- * SO_REUSEADDR does not let two listeners share an address.
+ * SO_REUSEADDR does not let two listeners share an address; SO_REUSEPORT
+ * does, and makes @sk a member of the port's group (ttp_reuseport_join()).
  *
- * Return: 0, or -EADDRINUSE if a listener that conflicts with @sk holds
- * the port already.
+ * Return: 0, -EADDRINUSE if a listener that conflicts with @sk holds the
+ * port already, or -ENOMEM if the group could not grow.
  */
 int ttp_hash_listener(struct sock *sk)
 {
 	struct ttp_tables *t = ttp_tables_of(sk);
 	u16 port = inet_sk(sk)->inet_num;
+	kuid_t uid = sock_i_uid(sk);
 	struct sock *o;
 	int err = 0;
 
@@ -337,11 +385,14 @@ int ttp_hash_listener(struct sock *sk)
 	/* SO_REUSEADDR does not let two listeners share an address. */
 	sk_for_each_bound(o, ttp_bhead(t, port)) {
 		if (o != sk && inet_sk(o)->inet_num == port &&
-		    o->sk_state == TTP_LISTEN && ttp_bind_conflict(sk, o)) {
+		    o->sk_state == TTP_LISTEN &&
+		    ttp_bind_conflict(sk, o, uid, true)) {
 			err = -EADDRINUSE;
 			break;
 		}
 	}
+	if (!err && sk->sk_reuseport)
+		err = ttp_reuseport_join(t, sk, uid);
 	if (!err) {
 		sk_add_node_rcu(sk, ttp_lhead(t, port));
 		ttp_sk(sk)->hashed = 1;
@@ -400,6 +451,13 @@ static void ttp_unhash_locked(struct ttp_tables *t, struct sock *sk)
 
 	if (!tsk->hashed)
 		return;
+	/*
+	 * A listener leaves its group with lhash: a SYN that still finds
+	 * it (under RCU) sees it closed and is dropped, and its peer's next
+	 * SYN finds the others.
+	 */
+	if (rcu_access_pointer(sk->sk_reuseport_cb))
+		reuseport_detach_sock(sk);
 	sk_del_node_init_rcu(sk);
 	tsk->hashed = 0;
 	if (tsk->ehashed) {
@@ -510,15 +568,23 @@ struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
 /**
  * ttp_lookup_listener() - the listener for a SYN to @daddr:@dport
  * @net: the namespace the SYN arrived in
+ * @skb: the SYN, its data at the TTP header
+ * @hlen: the length of that header
+ * @saddr: its source address
+ * @sport: its source port
  * @daddr: its destination address
  * @dport: its destination port
  *
- * A listener bound to @daddr wins over a wildcard one.  Called under
+ * A listener bound to @daddr wins over a wildcard one; in an SO_REUSEPORT
+ * group, the hash of the 4-tuple (the one ehash uses) or the group's BPF
+ * program, which sees the segment's data, picks the member.  Called under
  * rcu_read_lock().
  *
  * Return: the listener, with a reference, or NULL.
  */
-struct sock *ttp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
+struct sock *ttp_lookup_listener(struct net *net, struct sk_buff *skb,
+				 int hlen, __be32 saddr, __be16 sport,
+				 __be32 daddr, __be16 dport)
 {
 	struct ttp_tables *t = ttp_pernet(net)->tables;
 	u16 lport = ntohs(dport);
@@ -534,6 +600,13 @@ struct sock *ttp_lookup_listener(struct net *net, __be32 daddr, __be16 dport)
 			break;
 		}
 		if (!rcv && !best)
+			best = sk;
+	}
+	if (best && rcu_access_pointer(best->sk_reuseport_cb)) {
+		u32 hash = ttp_ehashfn(net, daddr, lport, saddr, sport);
+
+		sk = reuseport_select_sock(best, hash, skb, hlen);
+		if (sk)
 			best = sk;
 	}
 	if (best && !refcount_inc_not_zero(&best->sk_refcnt))

@@ -567,8 +567,9 @@ void ttp_unhash(struct sock *sk);
 void ttp_unhash_keep_port(struct sock *sk);
 struct sock *ttp_lookup_established(struct net *net, __be32 saddr,
 				    __be16 sport, __be32 daddr, __be16 dport);
-struct sock *ttp_lookup_listener(struct net *net, __be32 daddr,
-				 __be16 dport);
+struct sock *ttp_lookup_listener(struct net *net, struct sk_buff *skb,
+				 int hlen, __be32 saddr, __be16 sport,
+				 __be32 daddr, __be16 dport);
 
 /* checksum.c */
 void ttp_csum_fill(struct sk_buff *skb, struct ttphdr *th, unsigned int len,

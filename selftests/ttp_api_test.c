@@ -17,15 +17,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <netinet/in.h>
+#include <linux/filter.h>
 #include <linux/sockios.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 
 #include "kselftest_harness.h"
@@ -445,6 +449,343 @@ TEST(bind_below_1024_without_cap_net_bind_service_gets_eacces)
 	ASSERT_LE(0, fd);
 	EXPECT_EQ(0, bind(fd, SA(&low), sizeof(low))) TH_LOG("%s", strerror(errno));
 	close(fd);
+}
+
+/* ---- SO_REUSEPORT ---- */
+
+/*
+ * Does setsockopt(SOL_SOCKET, SO_REUSEPORT) reach TTP?  From 6.7 on (6.12)
+ * the socket layer hands SOL_SOCKET to TTP; 6.1's refuses SO_REUSEPORT to
+ * every family but AF_INET and AF_INET6, and TTP_REUSEPORT stands in.
+ */
+static bool sol_socket_reuseport_reaches_ttp(void)
+{
+	struct utsname u;
+	int major, minor;
+
+	if (uname(&u) || sscanf(u.release, "%d.%d", &major, &minor) != 2)
+		return true;
+	return major > 6 || (major == 6 && minor >= 7);
+}
+
+static int set_reuseport(int fd)
+{
+	if (sol_socket_reuseport_reaches_ttp())
+		return set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1);
+	return set_int(fd, SOL_TTP, TTP_REUSEPORT, 1);
+}
+
+/* A member of the SO_REUSEPORT group of 127.0.0.1:@port, or -1. */
+static int reuseport_listener(unsigned short port)
+{
+	struct sockaddr_ttp a = ttp_addr("127.0.0.1", port);
+	int fd = ttp_socket();
+
+	if (fd < 0)
+		return -1;
+	if (set_reuseport(fd) || bind(fd, SA(&a), sizeof(a)) ||
+	    listen(fd, 128)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+TEST(so_reuseport_is_set_at_sol_socket_and_as_ttp_reuseport)
+{
+	int a, b;
+
+	setup_netns(_metadata);
+	a = ttp_socket();
+	b = ttp_socket();
+	ASSERT_LE(0, a);
+	ASSERT_LE(0, b);
+	EXPECT_EQ(0, get_int(a, SOL_SOCKET, SO_REUSEPORT));
+	EXPECT_EQ(0, get_int(a, SOL_TTP, TTP_REUSEPORT));
+	ASSERT_EQ(0, set_int(a, SOL_TTP, TTP_REUSEPORT, 1));
+	EXPECT_EQ(1, get_int(a, SOL_SOCKET, SO_REUSEPORT));
+	EXPECT_EQ(1, get_int(a, SOL_TTP, TTP_REUSEPORT));
+	ASSERT_EQ(0, set_int(a, SOL_TTP, TTP_REUSEPORT, 0));
+	EXPECT_EQ(0, get_int(a, SOL_SOCKET, SO_REUSEPORT));
+	if (sol_socket_reuseport_reaches_ttp()) {
+		EXPECT_EQ(0, set_int(b, SOL_SOCKET, SO_REUSEPORT, 1))
+			TH_LOG("%s", strerror(errno));
+		EXPECT_EQ(1, get_int(b, SOL_TTP, TTP_REUSEPORT));
+		/* The socket layer still has every other SOL_SOCKET option. */
+		EXPECT_EQ(0, set_int(b, SOL_SOCKET, SO_KEEPALIVE, 1));
+		EXPECT_EQ(1, get_int(b, SOL_SOCKET, SO_KEEPALIVE));
+	} else {
+		EXPECT_ERRNO(EOPNOTSUPP, set_int(b, SOL_SOCKET, SO_REUSEPORT, 1));
+	}
+	close(a);
+	close(b);
+}
+
+/* Accept on @l until it stops listening; echo 8 bytes on each. */
+static int reuseport_serve(int l, int idx, int report)
+{
+	unsigned int rec[2] = { idx, 0 };
+	char buf[8];
+	int a;
+
+	while ((a = accept(l, NULL, NULL)) >= 0) {
+		if (read_full(a, buf, sizeof(buf), 10000) != sizeof(buf) ||
+		    write(a, buf, sizeof(buf)) != sizeof(buf))
+			return 2;
+		close(a);
+		rec[1]++;
+	}
+	/* EINVAL once the parent shut the listener down. */
+	if (errno != EINVAL)
+		return 3;
+	return write(report, rec, sizeof(rec)) == sizeof(rec) ? 0 : 4;
+}
+
+/*
+ * Four processes, each accepting on its own listener of one group, and
+ * 1,000 connections (250 on the debug lane): each listener gets a share
+ * (the 4-tuple's hash picks it, so about a quarter), and every connection
+ * echoes its own bytes.
+ */
+TEST(reuseport_spreads_connections_over_four_listeners)
+{
+	const char *lane = getenv("TTP_LANE");
+	unsigned int n = lane && !strcmp(lane, "debug") ? 250 : 1000;
+	unsigned int got[4] = { 0 }, total = 0, k, rec[2];
+	struct timeval tv = { .tv_sec = 20 };
+	int l[4], pipefd[2], i, status;
+	pid_t pid[4];
+
+	setup_netns(_metadata);
+	for (i = 0; i < 4; i++) {
+		l[i] = reuseport_listener(5020);
+		ASSERT_LE(0, l[i]) TH_LOG("listener %d: %s", i, strerror(errno));
+		/* A child left alone by a failed test gives up. */
+		ASSERT_EQ(0, setsockopt(l[i], SOL_SOCKET, SO_RCVTIMEO, &tv,
+					sizeof(tv)));
+	}
+	ASSERT_EQ(0, pipe(pipefd));
+	for (i = 0; i < 4; i++) {
+		pid[i] = fork();
+		ASSERT_LE(0, pid[i]);
+		if (pid[i] == 0) {
+			close(pipefd[0]);
+			_exit(reuseport_serve(l[i], i, pipefd[1]));
+		}
+	}
+	close(pipefd[1]);
+
+	for (k = 0; k < n; k++) {
+		char out[9], in[8];
+		int c = ttp_connect_to("127.0.0.1", 5020);
+
+		ASSERT_LE(0, c) TH_LOG("connection %u: %s", k, strerror(errno));
+		snprintf(out, sizeof(out), "%08u", k);
+		ASSERT_EQ(8, write(c, out, 8));
+		ASSERT_EQ(8, read_full(c, in, 8, 10000))
+			TH_LOG("connection %u: no echo", k);
+		ASSERT_EQ(0, memcmp(in, out, 8));
+		close(c);
+	}
+
+	for (i = 0; i < 4; i++)
+		ASSERT_EQ(0, shutdown(l[i], SHUT_RDWR));
+	for (i = 0; i < 4; i++) {
+		ASSERT_EQ(pid[i], waitpid(pid[i], &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+			TH_LOG("server %d: status %#x (2: no echo, 3: accept "
+			       "failed, 4: no report)", i, status);
+	}
+	while (read(pipefd[0], rec, sizeof(rec)) == sizeof(rec) && rec[0] < 4)
+		got[rec[0]] = rec[1];
+	for (i = 0; i < 4; i++) {
+		/* A quarter is n / 4; n / 16 is over 10 deviations below. */
+		EXPECT_LE(n / 16, got[i])
+			TH_LOG("listener %d accepted %u of %u", i, got[i], n);
+		total += got[i];
+	}
+	EXPECT_EQ(n, total);
+	TH_LOG("%u connections: %u, %u, %u and %u per listener", n, got[0],
+	       got[1], got[2], got[3]);
+	close(pipefd[0]);
+	for (i = 0; i < 4; i++)
+		close(l[i]);
+}
+
+/* In a child that became uid 65534: join the group on @port. */
+static int reuseport_join_as_nobody(unsigned short port, unsigned short free)
+{
+	struct sockaddr_ttp a = ttp_addr("127.0.0.1", port);
+	struct sockaddr_ttp f = ttp_addr("127.0.0.1", free);
+	int fd, fd2;
+
+	if (setgid(65534) || setuid(65534))
+		return 10;
+	fd = ttp_socket();
+	fd2 = ttp_socket();
+	if (fd < 0 || fd2 < 0 || set_reuseport(fd) || set_reuseport(fd2))
+		return 11;
+	if (bind(fd, SA(&a), sizeof(a)) != -1)
+		return 12;	/* another user joined root's group */
+	if (errno != EADDRINUSE)
+		return 13;
+	if (bind(fd2, SA(&f), sizeof(f)) || listen(fd2, 4))
+		return 14;	/* nobody cannot even use a free port */
+	return 0;
+}
+
+TEST(reuseport_group_refuses_sockets_without_it_and_other_users)
+{
+	struct sockaddr_ttp lo = ttp_addr("127.0.0.1", 5021);
+	struct sockaddr_ttp any = ttp_addr("0.0.0.0", 5021);
+	struct sockaddr_ttp lo2 = ttp_addr("127.0.0.1", 5022);
+	int l1, l2, plain, late, status;
+	pid_t pid;
+
+	setup_netns(_metadata);
+	l1 = reuseport_listener(5021);
+	ASSERT_LE(0, l1) TH_LOG("%s", strerror(errno));
+	l2 = reuseport_listener(5021);
+	ASSERT_LE(0, l2) TH_LOG("second member: %s", strerror(errno));
+
+	/* Without SO_REUSEPORT: the port is taken, address by address. */
+	plain = ttp_socket();
+	ASSERT_LE(0, plain);
+	EXPECT_ERRNO(EADDRINUSE, bind(plain, SA(&lo), sizeof(lo)));
+	EXPECT_ERRNO(EADDRINUSE, bind(plain, SA(&any), sizeof(any)));
+	/* SO_REUSEADDR is not SO_REUSEPORT. */
+	ASSERT_EQ(0, set_int(plain, SOL_SOCKET, SO_REUSEADDR, 1));
+	EXPECT_ERRNO(EADDRINUSE, bind(plain, SA(&lo), sizeof(lo)));
+
+	/* Another user, SO_REUSEPORT set: EADDRINUSE too. */
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(reuseport_join_as_nobody(5021, 5023));
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status))
+		TH_LOG("10-11: setup failed, 12: nobody joined root's group, "
+		       "13: other errno than EADDRINUSE, 14: port 5023 refused");
+
+	/* Both must have it: a plain listener's port takes no group. */
+	ASSERT_EQ(0, bind(plain, SA(&lo2), sizeof(lo2)));
+	ASSERT_EQ(0, listen(plain, 4));
+	late = ttp_socket();
+	ASSERT_LE(0, late);
+	ASSERT_EQ(0, set_reuseport(late));
+	EXPECT_ERRNO(EADDRINUSE, bind(late, SA(&lo2), sizeof(lo2)));
+	close(late);
+	close(plain);
+	close(l1);
+	close(l2);
+}
+
+/*
+ * One listener of four closes while a connection waits on its accept
+ * queue: that connection is reset, as TCP's are (net.ipv4.tcp_migrate_req
+ * off, its default), and the three others take every new connection.
+ */
+TEST(closing_a_reuseport_listener_resets_its_queue_and_the_rest_accept)
+{
+	struct pollfd p[4];
+	int l[4], per[4] = { 0 }, i, k, c, a, queued = -1;
+	char b;
+
+	setup_netns(_metadata);
+	for (i = 0; i < 4; i++) {
+		l[i] = reuseport_listener(5024);
+		ASSERT_LE(0, l[i]) TH_LOG("listener %d: %s", i, strerror(errno));
+		p[i].fd = l[i];
+		p[i].events = POLLIN;
+	}
+	/* Connect until one waits on l[0]; the others are accepted. */
+	for (k = 0; k < 200 && queued < 0; k++) {
+		c = ttp_connect_to("127.0.0.1", 5024);
+		ASSERT_LE(0, c) TH_LOG("%s", strerror(errno));
+		ASSERT_EQ(1, poll(p, 4, 5000));
+		if (p[0].revents & POLLIN) {
+			queued = c;
+			break;
+		}
+		for (i = 1; i < 4 && !(p[i].revents & POLLIN); i++)
+			;
+		ASSERT_LT(i, 4);
+		a = accept(l[i], NULL, NULL);
+		ASSERT_LE(0, a);
+		abort_close(a);
+		abort_close(c);
+	}
+	ASSERT_LE(0, queued) TH_LOG("no connection reached listener 0");
+
+	close(l[0]);
+	ASSERT_TRUE(poll_one(queued, POLLIN, 5000) & (POLLIN | POLLERR));
+	EXPECT_ERRNO(ECONNRESET, recv(queued, &b, 1, 0));
+	close(queued);
+
+	for (k = 0; k < 48; k++) {
+		c = ttp_connect_to("127.0.0.1", 5024);
+		ASSERT_LE(0, c) TH_LOG("after the close, connection %d: %s", k,
+				       strerror(errno));
+		ASSERT_EQ(1, poll(p + 1, 3, 5000))
+			TH_LOG("connection %d accepted by none", k);
+		for (i = 1; i < 4 && !(p[i].revents & POLLIN); i++)
+			;
+		ASSERT_LT(i, 4);
+		a = accept(l[i], NULL, NULL);
+		ASSERT_LE(0, a);
+		ASSERT_EQ(1, write(c, "x", 1));
+		ASSERT_EQ(1, read_full(a, &b, 1, 5000));
+		per[i]++;
+		close(a);
+		close(c);
+	}
+	for (i = 1; i < 4; i++) {
+		EXPECT_LT(0, per[i]) TH_LOG("listener %d accepted none", i);
+		close(l[i]);
+	}
+}
+
+/*
+ * A classic BPF program attached to the group (SO_ATTACH_REUSEPORT_CBPF)
+ * picks the member, as for TCP: this one always the second listener.
+ */
+TEST(reuseport_cbpf_program_picks_the_listener)
+{
+	struct sock_filter code[] = { BPF_STMT(BPF_RET | BPF_K, 1) };
+	struct sock_fprog prog = { .len = 1, .filter = code };
+	struct pollfd p[3];
+	int l[3], i, k, c, a;
+
+	setup_netns(_metadata);
+	for (i = 0; i < 3; i++) {
+		l[i] = reuseport_listener(5025);
+		ASSERT_LE(0, l[i]) TH_LOG("listener %d: %s", i, strerror(errno));
+		p[i].fd = l[i];
+		p[i].events = POLLIN;
+	}
+	ASSERT_EQ(0, setsockopt(l[2], SOL_SOCKET, SO_ATTACH_REUSEPORT_CBPF,
+				&prog, sizeof(prog)))
+		TH_LOG("%s", strerror(errno));
+	for (k = 0; k < 24; k++) {
+		c = ttp_connect_to("127.0.0.1", 5025);
+		ASSERT_LE(0, c) TH_LOG("%s", strerror(errno));
+		ASSERT_EQ(1, poll(p, 3, 5000));
+		ASSERT_EQ(POLLIN, p[1].revents)
+			TH_LOG("connection %d went to another listener", k);
+		for (i = 0; i < 3 && !(p[i].revents & POLLIN); i++)
+			;
+		ASSERT_LT(i, 3);
+		a = accept(l[i], NULL, NULL);
+		ASSERT_LE(0, a);
+		abort_close(a);
+		abort_close(c);
+	}
+	for (i = 0; i < 3; i++)
+		close(l[i]);
 }
 
 /* ---- connect ---- */

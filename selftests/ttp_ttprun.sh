@@ -119,7 +119,7 @@ t_python_socket_module() {
 	for c in addresses_look_like_af_inet tcp_options_map_to_ttp \
 		nonblocking_connect_then_so_error refused_connect_reports_econnrefused \
 		udp_and_unix_untouched ipv6_dual_stack_listener_reports_mapped \
-		ipv6_only_socket_stays_tcp; do
+		ipv6_only_socket_stays_tcp reuseport_listeners_share_a_port; do
 		timeout 60 ip netns exec $C "$run" python3 "$checks" $c $SADDR 8100 ||
 			fail "check $c failed"
 		echo "$c: passed"
@@ -155,8 +155,8 @@ t_ttprun_command_line() {
 }
 
 # socat and OpenBSD's netcat, each as server and as client, XMIB MiB each
-# time; the client's namespace sends no TCP.  nc -l warns that
-# SO_REUSEPORT fails (EOPNOTSUPP) and goes on.
+# time; the client's namespace sends no TCP.  nc -l sets SO_REUSEPORT,
+# and would warn if the shim did not take it to TTP.
 t_socat_and_netcat() {
 	local p tcp_c
 	for p in socat nc.openbsd; do
@@ -180,6 +180,7 @@ t_socat_and_netcat() {
 	timeout 60 ip netns exec $C "$run" socat -u TCP:$SADDR:8301 \
 		"OPEN:$TMP/nc.got,creat,trunc" || fail "socat exited $?"
 	wait $p || fail "nc exited $?: $(cat "$TMP/nc.err")"
+	! grep -qi reuseport "$TMP/nc.err" || fail "nc: $(cat "$TMP/nc.err")"
 	[ "$(sha "$TMP/xdata")" = "$(sha "$TMP/nc.got")" ] || fail "socat got other bytes from nc"
 	[ "$(tcp_out $C)" = "$tcp_c" ] || fail "client's Tcp OutSegs moved"
 }

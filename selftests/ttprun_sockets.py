@@ -181,6 +181,43 @@ def check_ipv6_only_socket_stays_tcp(addr, port):
         assert any(":%04X " % p in line for line in f), "no TTP listener"
 
 
+def check_reuseport_listeners_share_a_port(addr, port):
+    # nginx's "listen ... reuseport": SO_REUSEPORT reaches the TTP socket
+    # (through TTP_REUSEPORT where the kernel refuses SOL_SOCKET's), two
+    # listeners share a port, a third without it cannot, and connections
+    # go to both.
+    ls = []
+    for i in range(2):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        assert s.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
+        s.bind(("127.0.0.1", ls[0].getsockname()[1] if ls else 0))
+        s.listen(64)
+        ls.append(s)
+    p = ls[0].getsockname()[1]
+    with open("/proc/net/ttp") as f:
+        n = sum(":%04X 00000000:0000 0A" % p in line for line in f)
+    assert n == 2, "%d TTP listeners on port %d" % (n, p)
+    plain = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        plain.bind(("127.0.0.1", p))
+        raise AssertionError("a socket without SO_REUSEPORT took the port")
+    except OSError as e:
+        assert e.errno == errno.EADDRINUSE, e
+    got = [0, 0]
+    for k in range(32):
+        c = socket.create_connection(("127.0.0.1", p), timeout=30)
+        r, _, _ = select.select(ls, [], [], 30)
+        assert len(r) == 1, r
+        a, _ = r[0].accept()
+        c.sendall(b"%02d" % k)
+        assert a.recv(2) == b"%02d" % k
+        got[ls.index(r[0])] += 1
+        a.close()
+        c.close()
+    assert got[0] and got[1], got
+
+
 def main():
     if sys.argv[1] == "server":
         echo_server(int(sys.argv[2]))

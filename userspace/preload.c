@@ -463,6 +463,13 @@ EXPORT int setsockopt(int fd, int level, int optname, const void *val,
 	int opt;
 
 	resolve_real();
+	/*
+	 * SO_REUSEPORT (nginx's "listen ... reuseport") at TTP's level: the
+	 * socket layer of 6.1 refuses it to a family other than AF_INET and
+	 * AF_INET6; TTP_REUSEPORT sets the same flag on every kernel.
+	 */
+	if (level == SOL_SOCKET && optname == SO_REUSEPORT && is_ttp(fd))
+		return real.setsockopt(fd, SOL_TTP, TTP_REUSEPORT, val, len);
 	if (level == SOL_SOCKET || !is_ttp(fd))
 		return real.setsockopt(fd, level, optname, val, len);
 	if (level == IPPROTO_TCP) {

@@ -98,12 +98,16 @@ enum {
 					 * "cubic", ...)
 					 */
 
-/* The longest name of a congestion controller, its NUL included. */
-#define TTP_CA_NAME_MAX		16
-
+#define TTP_REUSEPORT		15	/* int: SO_REUSEPORT, for kernels
+					 * whose socket layer refuses that
+					 * to TTP (6.1)
+					 */
 #define TTP_AUTH_DEL_KEY	16	/* set: struct ttp_auth_del */
 #define TTP_AUTH_SELECT		17	/* set, get: struct ttp_auth_select */
 #define TTP_AUTH_GET_KEYS	18	/* get: struct ttp_auth_keys */
+
+/* The longest name of a congestion controller, its NUL included. */
+#define TTP_CA_NAME_MAX		16
 
 /* Checksum algorithms, as negotiated in the handshake. */
 enum {
