@@ -6,8 +6,9 @@
 # to curl, to Python's urllib and to wget, byte-exact, with nothing but IP
 # protocol 253 on the wire (a capture, and the namespaces' TCP counters
 # unchanged while TTP's grow); a dual-stack (IPv6) server; what Python's
-# socket module sees; socat, OpenBSD's netcat and iperf3; and programs
-# not started under ttprun stay on TCP.
+# socket module sees; socat, OpenBSD's netcat and iperf3; programs not
+# started under ttprun stay on TCP; and --key-file signs an unmodified
+# server's and client's segments.
 cd "$(dirname "$0")" || exit 1
 . ./lib.sh
 . ./userspace_lib.sh
@@ -231,9 +232,44 @@ sys.exit(not (len(e["end"]["streams"]) == 2 and r["bytes"] > 0))' ||
 	[ "$(tcp_out $C)" = "$tcp_c" ] || fail "client's Tcp OutSegs moved"
 }
 
+# ttprun --key-file: an unmodified HTTP server and curl, each given the
+# other's key, sign every segment (the server verifies them all, refuses
+# none); curl without the key gets no connection; a key file that does
+# not parse makes socket() fail, with the shim saying why.
+t_key_file_signs_an_unmodified_program() {
+	local good segs rc=0 out
+	echo "$CADDR 5 5 hex:5ec2e75ec2e75ec2e75ec2e75ec2e7 # curl" >"$TMP/keys.s"
+	echo "$SADDR 5 5 hex:5ec2e75ec2e75ec2e75ec2e75ec2e7" >"$TMP/keys.c"
+	(cd "$TMP/www" && PYTHONUNBUFFERED=1 exec ip netns exec $S "$run" --key-file "$TMP/keys.s" \
+		python3 -m http.server 8002) >"$TMP/http-8002.log" 2>&1 &
+	local srv=$!
+	us_wait_listen $S 8002 || fail "server: $(cat "$TMP/http-8002.log")"
+	good=$(us_stat $S TtpAuthGood)
+	timeout 120 ip netns exec $C "$run" --key-file "$TMP/keys.c" curl -sS \
+		-o "$TMP/signed.got" "http://$SADDR:8002/file" || fail "curl exited $?"
+	[ "$(sha "$TMP/www/file")" = "$(sha "$TMP/signed.got")" ] || fail "digests differ"
+	segs=$(us_stat $S TtpAuthGood)
+	echo "server: $((segs - good)) segments verified"
+	[ $((segs - good)) -ge $((FILE_SIZE / 1500 / 4)) ] || fail "too few segments verified"
+	[ "$(us_stat $S TtpAuthBad)" = 0 ] || fail "MACs refused"
+	# Without the key, the server drops the SYNs: no connection.
+	out=$(timeout 120 ip netns exec $C "$run" curl -sS --connect-timeout 3 \
+		-o /dev/null "http://$SADDR:8002/file" 2>&1) || rc=$?
+	[ $rc -eq 28 ] || fail "curl without the key: status $rc, not 28 (timeout): $out"
+	[ "$(us_stat $S TtpAuthRequired)" -ge 1 ] || fail "TtpAuthRequired did not count"
+	echo "$SADDR 5 five secret" >"$TMP/keys.bad"
+	rc=0
+	out=$(ip netns exec $C "$run" --key-file "$TMP/keys.bad" curl -sS -o /dev/null \
+		"http://$SADDR:8002/file" 2>&1) || rc=$?
+	[ $rc -ne 0 ] || fail "curl with a bad key file succeeded"
+	echo "$out" | grep -q "keys.bad, line 1: not a valid key" || fail "message: $out"
+	kill $srv
+	wait $srv || true
+}
+
 us_require ttprun libttp-preload.so
 trap us_cleanup EXIT
-ttp_plan 10
+ttp_plan 11
 us_setup || { echo "Bail out! cannot build the network namespaces"; exit 1; }
 setup_www || { echo "Bail out! http.server did not start under ttprun"; exit 1; }
 ttp_run curl_fetches_8mib_from_http_server_over_ttp_only t_curl_fetches_8mib_over_ttp_only
@@ -246,4 +282,5 @@ ttp_run socat_and_openbsd_netcat_move_data_each_way t_socat_and_netcat
 ttp_run iperf3_both_directions_reads_tcp_info t_iperf3
 ttp_run without_ttprun_programs_stay_tcp t_without_ttprun_programs_stay_tcp
 ttp_run ttprun_passes_status_and_checks_arguments t_ttprun_command_line
+ttp_run key_file_signs_an_unmodified_program t_key_file_signs_an_unmodified_program
 ttp_done

@@ -181,6 +181,35 @@ static int is_tcp_request(int domain, int type, int protocol)
 	return protocol == 0 || protocol == IPPROTO_TCP;
 }
 
+/*
+ * TTP_KEY_FILE (ttprun --key-file): every socket gets the segment
+ * authentication keys of the file, so that the program's connections with
+ * the peers they name are signed.  A file that cannot be used fails the
+ * socket, with a message: rather no connection than an unsigned one.
+ */
+static int give_keys(int fd)
+{
+	const char *path = getenv("TTP_KEY_FILE");
+	int line, n;
+
+	if (!path || !*path)
+		return 0;
+	n = ttp_auth_key_file(fd, path, &line);
+	if (n > 0) {
+		debug("socket %d: %d keys from %s", fd, n, path);
+		return 0;
+	}
+	if (n == 0)
+		errno = EINVAL;
+	if (line)
+		fprintf(stderr, "libttp-preload: %s, line %d: %s\n", path, line,
+			errno == EINVAL ? "not a valid key" : strerror(errno));
+	else
+		fprintf(stderr, "libttp-preload: %s: %s\n", path,
+			n == 0 ? "no key in the file" : strerror(errno));
+	return -1;
+}
+
 EXPORT int socket(int domain, int type, int protocol)
 {
 	int fd;
@@ -194,6 +223,13 @@ EXPORT int socket(int domain, int type, int protocol)
 	debug("socket(%s, SOCK_STREAM) -> TTP socket %d%s",
 	      domain == AF_INET6 ? "AF_INET6" : "AF_INET", fd,
 	      fd < 0 ? " failed" : "");
+	if (fd >= 0 && give_keys(fd)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
 	return fd;
 }
 
