@@ -62,6 +62,7 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_PMTUREDUCED]		= "TtpPmtuReductions",
 	[TTP_MIB_KEEPALIVEPROBES]	= "TtpKeepAliveProbes",
 	[TTP_MIB_KEEPALIVETIMEOUTS]	= "TtpKeepAliveTimeouts",
+	[TTP_MIB_CORKEXPIRED]		= "TtpCorkExpired",
 };
 
 /**

@@ -62,7 +62,7 @@ int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
  * ttp_setsockopt() - setsockopt() at level SOL_TTP
  * @sock: the socket
  * @level: SOL_TTP, else -ENOPROTOOPT
- * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
+ * @optname: TTP_NODELAY, TTP_CORK, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
  *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
  *	TTP_WINDOW_CLAMP or TTP_NOTSENT_LOWAT (Documentation/ttp-uapi.rst)
  * @optval: an int
@@ -88,9 +88,17 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 	lock_sock(sk);
 	switch (optname) {
 	case TTP_NODELAY:
+		/* As TCP: turning it on sends what waits, even corked. */
 		tsk->nodelay = !!val;
 		if (val)
-			ttp_push(sk);
+			__ttp_push(sk, TTP_NAGLE_PUSH);
+		break;
+	case TTP_CORK:
+		/* Uncorked, what waits goes as Nagle's algorithm allows. */
+		tsk->cork = !!val;
+		if (!val)
+			__ttp_push(sk, ttp_nonagle(sk) |
+				   (tsk->nodelay ? TTP_NAGLE_PUSH : 0));
 		break;
 	case TTP_MAXSEG:
 		if (val && (val < TTP_MIN_MSS || val > U16_MAX))
@@ -254,6 +262,9 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TTP_NODELAY:
 		val = tsk->nodelay;
+		break;
+	case TTP_CORK:
+		val = tsk->cork;
 		break;
 	case TTP_MAXSEG:
 		val = tsk->mss_clamp ?: tsk->mss;
