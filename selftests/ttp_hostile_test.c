@@ -432,9 +432,9 @@ TEST(getpeername_on_listener_or_connecting_socket_gets_enotconn)
 static const int ttp_opts[] = {
 	TTP_INFO, TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_AUTH_KEY,
 	TTP_USER_TIMEOUT, TTP_SYNCNT, TTP_WINDOW_CLAMP, TTP_KEEPIDLE,
-	TTP_KEEPINTVL, TTP_KEEPCNT, TTP_NOTSENT_LOWAT,
+	TTP_KEEPINTVL, TTP_KEEPCNT, TTP_NOTSENT_LOWAT, TTP_CORK,
 };
-static const int no_opts[] = { 0, 13, 63, 64, 1000, -1, INT_MAX, INT_MIN };
+static const int no_opts[] = { 0, 15, 63, 64, 1000, -1, INT_MAX, INT_MIN };
 
 /* What setsockopt() of a value of 1 gives on a socket not connected. */
 static int set_ok_errno(int opt)
@@ -448,6 +448,7 @@ static int set_ok_errno(int opt)
 	case TTP_KEEPCNT:
 	case TTP_WINDOW_CLAMP:
 	case TTP_NOTSENT_LOWAT:
+	case TTP_CORK:
 		return 0;
 	case TTP_MAXSEG:		/* 1 is below TTP_MIN_MSS */
 	case TTP_CSUM_ALGO:		/* 1 is TTP_CSUM_CRC32C: valid */
@@ -576,6 +577,7 @@ TEST(option_values_out_of_range_get_einval)
 		{ TTP_KEEPIDLE, 1 }, { TTP_KEEPINTVL, 32767 }, { TTP_KEEPCNT, 127 },
 		{ TTP_WINDOW_CLAMP, 0 }, { TTP_WINDOW_CLAMP, 1 },
 		{ TTP_NOTSENT_LOWAT, 0 }, { TTP_NOTSENT_LOWAT, INT_MAX },
+		{ TTP_CORK, INT_MAX }, { TTP_CORK, INT_MIN },
 	};
 	unsigned int i;
 	int fd;
@@ -596,6 +598,7 @@ TEST(option_values_out_of_range_get_einval)
 	/* A clamp of 1 is raised to half the smallest receive buffer. */
 	EXPECT_LT(1000, get_int(fd, SOL_TTP, TTP_WINDOW_CLAMP));
 	EXPECT_EQ(INT_MAX, get_int(fd, SOL_TTP, TTP_NOTSENT_LOWAT));
+	EXPECT_EQ(1, get_int(fd, SOL_TTP, TTP_CORK));
 	close(fd);
 }
 
@@ -673,7 +676,7 @@ TEST(options_in_every_state_leave_the_connection_working)
 	EXPECT_ERRNO(EISCONN, set_int(a, SOL_TTP, TTP_CSUM_ALGO,
 				      TTP_CSUM_INET));
 	/* Every option, every value of a small set, on all three sockets. */
-	for (opt = TTP_INFO; opt <= TTP_NOTSENT_LOWAT; opt++) {
+	for (opt = TTP_INFO; opt <= TTP_CORK; opt++) {
 		for (val = -2; val <= 2; val++) {
 			set_int(l, SOL_TTP, opt, val);
 			set_int(c, SOL_TTP, opt, val);
@@ -1371,7 +1374,7 @@ static void fuzz_one(unsigned int *s)
 		break;
 	case 11:
 		level = PICK(s, levels);
-		name = rnd(s) % 12;
+		name = rnd(s) % 14;
 		*(int *)opt = PICK(s, vals);
 		l = fuzz_len(s, sizeof(int));
 		FUZZ(e_sockopt, setsockopt(fd, level, name, fuzz_buf(s, opt), l),
@@ -1379,7 +1382,7 @@ static void fuzz_one(unsigned int *s)
 		break;
 	case 12:
 		level = PICK(s, levels);
-		name = rnd(s) % 12;
+		name = rnd(s) % 14;
 		len = fuzz_len(s, sizeof(opt));
 		FUZZ(e_sockopt, getsockopt(fd, level, name, fuzz_buf(s, opt),
 					   rnd(s) % 8 ? &len : fuzz_buf(s, &len)),
