@@ -62,8 +62,8 @@ int ttp_ioctl(struct socket *sock, unsigned int cmd, unsigned long arg)
  * ttp_setsockopt() - setsockopt() at level SOL_TTP
  * @sock: the socket
  * @level: SOL_TTP, else -ENOPROTOOPT
- * @optname: TTP_NODELAY, TTP_CORK, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
- *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
+ * @optname: TTP_NODELAY, TTP_CORK, TTP_MAXSEG, TTP_CSUM_ALGO,
+ *	TTP_USER_TIMEOUT, TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
  *	TTP_WINDOW_CLAMP or TTP_NOTSENT_LOWAT (Documentation/ttp-uapi.rst)
  * @optval: an int
  * @optlen: at least sizeof(int)

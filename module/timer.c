@@ -7,9 +7,9 @@
  *	(recovery.c), with exponential backoff; with nothing in flight but
  *	data waiting behind a zero window, it is the persist timer and
  *	probes that window instead; with nothing in flight but data a cork
- *	holds, it ends the cork after TTP_CORK_MAX (output.c).  Too many expiries without progress
- *	(retries), or probes without an answer (probes), end the connection
- *	(ETIMEDOUT).
+ *	holds, it ends the cork after TTP_CORK_MAX (output.c).  Too many
+ *	expiries without progress (retries), or probes without an answer
+ *	(probes), end the connection (ETIMEDOUT).
  * misc_timer: the end of TIME_WAIT, and of FIN_WAIT2 for a socket no
  *	process holds any more; in the other synchronised states, the
  *	keepalive timer (SO_KEEPALIVE): after TTP_KEEPIDLE without a segment
