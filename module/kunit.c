@@ -3,7 +3,8 @@
  * ttp_kunit.ko: the KUnit tests of TTP's pure protocol logic, one suite per
  * file beside the code it tests (wire_test.c, checksum_test.c,
  * state_test.c, cc_test.c, timestamp_test.c, receiver_test.c, auth_test.c,
- * negotiate_test.c, syncookie_test.c, recovery_test.c, gso_test.c).
+ * negotiate_test.c, syncookie_test.c, recovery_test.c, gso_test.c,
+ * nagle_test.c).
  * Kbuild builds it only against a kernel with CONFIG_KUNIT, and ttp.ko
  * then exports what the tests call, in the EXPORTED_FOR_KUNIT_TESTING
  * namespace (EXPORT_SYMBOL_IF_KUNIT() beside each function; on other

@@ -60,6 +60,8 @@ void ttp_init_snd_seq(struct sock *sk, u32 iss)
 	tsk->snd_una = iss;
 	tsk->snd_nxt = iss;
 	tsk->write_seq = iss;
+	tsk->snd_sml = iss;
+	tsk->held_since = 0;
 }
 
 /*
@@ -714,22 +716,112 @@ static void ttp_push_fit(struct sock *sk, struct sk_buff *skb)
 }
 
 /**
- * ttp_push() - send what the write queue holds as far as the windows admit
+ * ttp_nagle_hold() - does Nagle's algorithm or a cork hold a segment back?
+ * @len: the data of the segment, at the tail of the write queue
+ * @mss: a full segment's data
+ * @nonagle: TTP_NAGLE_*
+ * @snd_una: the oldest unacknowledged sequence number
+ * @snd_nxt: the next one to send
+ * @snd_sml: the end of the last partial segment sent
+ *
+ * TCP's tcp_nagle_check(): a partial segment waits while corked, and,
+ * unless Nagle's algorithm is off, while an earlier partial segment is
+ * unacknowledged.  That is Minshall's variant (tcp_minshall_check()), not
+ * RFC 896's "while anything is unacknowledged": a message of a full
+ * segment and a partial one goes at once, where RFC 896 would hold the
+ * partial one until the full one is acknowledged, which a receiver that
+ * acknowledges every second segment at once does only after delack_ms
+ * (the stall of Nagle's algorithm against delayed ACKs).  Small writes
+ * while a small segment is in flight still go as one segment.
+ *
+ * Return: true if the segment must wait.
+ */
+bool ttp_nagle_hold(u32 len, u32 mss, unsigned int nonagle, u32 snd_una,
+		    u32 snd_nxt, u32 snd_sml)
+{
+	if ((nonagle & TTP_NAGLE_PUSH) || !len || len >= mss)
+		return false;
+	if (nonagle & TTP_NAGLE_CORK)
+		return true;
+	return !(nonagle & TTP_NAGLE_OFF) && snd_una != snd_nxt &&
+	       ttp_seq_after(snd_sml, snd_una) &&
+	       !ttp_seq_after(snd_sml, snd_nxt);
+}
+EXPORT_SYMBOL_IF_KUNIT(ttp_nagle_hold);
+
+/**
+ * ttp_nonagle() - the socket's own TTP_NAGLE_* (TTP_NODELAY, TTP_CORK)
  * @sk: the connection
  *
- * First what is lost, then new segments while both the peer's window (flow
- * control) and the congestion window have room.  SYN and FIN-only segments
- * go regardless: they carry no data.  With nothing in flight and a window
- * open but narrower than the next segment, the segment goes anyway: it
- * starts inside the window, which the receiver accepts, and waiting for a
- * wider window could wait forever (the receiver's silly window syndrome
- * avoidance, RFC 1122 4.2.3.3, may never widen it).  The retransmission
- * timer runs while the queue holds anything.
+ * Return: TTP_NAGLE_OFF, TTP_NAGLE_CORK, both or neither.
  */
-void ttp_push(struct sock *sk)
+unsigned int ttp_nonagle(const struct sock *sk)
+{
+	const struct ttp_sock *tsk = ttp_sk(sk);
+
+	return (tsk->nodelay ? TTP_NAGLE_OFF : 0) |
+	       (tsk->cork ? TTP_NAGLE_CORK : 0);
+}
+
+/*
+ * Must @skb, next to send, wait for more data (ttp_nagle_hold())?  Only
+ * the last queued segment can be partial (sendmsg() fills it before it
+ * queues another), and one that carries our FIN goes: nothing more will
+ * fill it.  Of a large segment whose last MSS is partial, the whole MSS
+ * go and the partial rest waits, a segment of its own (TCP's
+ * tcp_mss_split_point()); without memory to cut it, it goes whole.
+ */
+static bool ttp_nagle_wait(struct sock *sk, struct sk_buff *skb,
+			   unsigned int nonagle)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+	u32 part = skb->len % tsk->mss;
+
+	if (!skb_queue_is_last(&sk->sk_write_queue, skb) ||
+	    (TTP_SKB_CB(skb)->flags & TTPF_FIN) ||
+	    !ttp_nagle_hold(part, tsk->mss, nonagle, tsk->snd_una,
+			    tsk->snd_nxt, tsk->snd_sml))
+		return false;
+	if (skb->len == part)
+		return true;
+	ttp_fragment(sk, skb, skb->len - part, GFP_ATOMIC);
+	return false;
+}
+
+/*
+ * A cork (or MSG_MORE) holds data and nothing is in flight: no ACK will
+ * come to send it, the retransmission timer does, TTP_CORK_MAX after the
+ * hold began (TCP's probe timer, the 200 ms ceiling of TCP_CORK).
+ */
+static void ttp_arm_cork(struct sock *sk)
+{
+	struct ttp_sock *tsk = ttp_sk(sk);
+
+	if (!tsk->held_since)
+		tsk->held_since = jiffies ?: 1;
+	sk_reset_timer(sk, &tsk->rtx_timer, tsk->held_since + TTP_CORK_MAX);
+}
+
+/**
+ * __ttp_push() - send what the write queue holds as far as the windows admit
+ * @sk: the connection
+ * @nonagle: TTP_NAGLE_*: how a partial last segment is treated
+ *
+ * First what is lost, then new segments while both the peer's window (flow
+ * control) and the congestion window have room, and Nagle's algorithm or
+ * a cork does not hold the last one (ttp_nagle_hold()).  SYN and FIN-only
+ * segments go regardless: they carry no data.  With nothing in flight and
+ * a window open but narrower than the next segment, the segment goes
+ * anyway: it starts inside the window, which the receiver accepts, and
+ * waiting for a wider window could wait forever (the receiver's silly
+ * window syndrome avoidance, RFC 1122 4.2.3.3, may never widen it).  The
+ * retransmission timer runs while the queue holds anything.
+ */
+void __ttp_push(struct sock *sk, unsigned int nonagle)
 {
 	struct ttp_sock *tsk = ttp_sk(sk);
 	struct sk_buff *skb;
+	bool held = false;
 
 	if (tsk->lost_out > tsk->retrans_out)
 		ttp_retransmit_lost(sk, false);
@@ -740,6 +832,10 @@ void ttp_push(struct sock *sk)
 		if (skb->len > tsk->mss)
 			ttp_push_fit(sk, skb);
 		if (skb->len) {
+			if (ttp_nagle_wait(sk, skb, nonagle)) {
+				held = true;
+				break;
+			}
 			if (ttp_seq_after(cb->seq + skb->len,
 					  tsk->snd_una + tsk->snd_wnd) &&
 			    !(idle && tsk->snd_wnd && skb->len <= tsk->mss))
@@ -752,13 +848,32 @@ void ttp_push(struct sock *sk)
 		}
 		if (ttp_transmit_queued(sk, skb))
 			break;	/* no memory: the timer will try again */
+		if (skb->len % tsk->mss)
+			tsk->snd_sml = cb->end_seq;
 		if (ttp_seq_after(cb->end_seq, tsk->snd_nxt))
 			tsk->snd_nxt = cb->end_seq;
 		tsk->send_head = skb_queue_is_last(&sk->sk_write_queue, skb) ?
 				 NULL : skb_queue_next(&sk->sk_write_queue, skb);
 	}
+	if (held && tsk->snd_una == tsk->snd_nxt) {
+		ttp_arm_cork(sk);
+		return;
+	}
+	tsk->held_since = 0;
 	if (!skb_queue_empty(&sk->sk_write_queue))
 		ttp_arm_rtx(sk);
+}
+
+/**
+ * ttp_push() - send what the write queue holds, as the socket's options say
+ * @sk: the connection
+ *
+ * __ttp_push() with Nagle's algorithm and the cork as TTP_NODELAY and
+ * TTP_CORK set them.
+ */
+void ttp_push(struct sock *sk)
+{
+	__ttp_push(sk, ttp_nonagle(sk));
 }
 
 /**

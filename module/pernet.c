@@ -67,6 +67,7 @@ static const char * const ttp_mib_names[TTP_MIB_MAX] = {
 	[TTP_MIB_AUTHKEYNOTFOUND]	= "TtpAuthKeyNotFound",
 	[TTP_MIB_AUTHREQUIRED]		= "TtpAuthRequired",
 	[TTP_MIB_AUTHICMPDROPS]		= "TtpAuthIcmpDrops",
+	[TTP_MIB_CORKEXPIRED]		= "TtpCorkExpired",
 };
 
 /**

@@ -214,6 +214,7 @@ struct sock *ttp_child_alloc(struct sock *parent, gfp_t gfp)
 
 	tsk = ttp_sk(sk);
 	tsk->nodelay = ptsk->nodelay;
+	tsk->cork = ptsk->cork;
 	tsk->mss_clamp = ptsk->mss_clamp;
 	tsk->csum_offer = ptsk->csum_offer;
 	tsk->sack_offer = ptsk->sack_offer;

@@ -92,9 +92,9 @@ static int ttp_set_congestion(struct sock *sk, sockptr_t optval,
  * @sock: the socket
  * @level: SOL_TTP; or SOL_SOCKET, where the kernel lets TTP take those
  *	(compat.h, ttp_take_sol_socket()); else -ENOPROTOOPT
- * @optname: TTP_NODELAY, TTP_MAXSEG, TTP_CSUM_ALGO, TTP_USER_TIMEOUT,
- *	TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL, TTP_KEEPCNT,
- *	TTP_WINDOW_CLAMP, TTP_NOTSENT_LOWAT, TTP_REUSEPORT, TTP_CONGESTION,
+ * @optname: TTP_NODELAY, TTP_CORK, TTP_MAXSEG, TTP_CSUM_ALGO,
+ *	TTP_USER_TIMEOUT, TTP_SYNCNT, TTP_KEEPIDLE, TTP_KEEPINTVL,
+ *	TTP_KEEPCNT, TTP_WINDOW_CLAMP, TTP_NOTSENT_LOWAT, TTP_REUSEPORT, TTP_CONGESTION,
  *	or the TTP_AUTH_* options (Documentation/ttp-uapi.rst); at
  *	SOL_SOCKET, SO_REUSEPORT is TTP's and every other option the socket
  *	layer's
@@ -143,9 +143,17 @@ int ttp_setsockopt(struct socket *sock, int level, int optname,
 	lock_sock(sk);
 	switch (optname) {
 	case TTP_NODELAY:
+		/* As TCP: turning it on sends what waits, even corked. */
 		tsk->nodelay = !!val;
 		if (val)
-			ttp_push(sk);
+			__ttp_push(sk, TTP_NAGLE_PUSH);
+		break;
+	case TTP_CORK:
+		/* Uncorked, what waits goes as Nagle's algorithm allows. */
+		tsk->cork = !!val;
+		if (!val)
+			__ttp_push(sk, ttp_nonagle(sk) |
+				   (tsk->nodelay ? TTP_NAGLE_PUSH : 0));
 		break;
 	case TTP_MAXSEG:
 		if (val && (val < TTP_MIN_MSS || val > U16_MAX))
@@ -334,6 +342,9 @@ int ttp_getsockopt(struct socket *sock, int level, int optname,
 	switch (optname) {
 	case TTP_NODELAY:
 		val = tsk->nodelay;
+		break;
+	case TTP_CORK:
+		val = tsk->cork;
 		break;
 	case TTP_MAXSEG:
 		val = tsk->mss_clamp ?: tsk->mss;

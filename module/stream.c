@@ -65,6 +65,9 @@ static int ttp_copy_to_frags(struct sock *sk, struct sk_buff *skb,
  * @msg: the data and flags
  * @size: its length
  *
+ * A partial last segment may wait for more data: Nagle's algorithm, the
+ * cork, and MSG_MORE decide (ttp_nagle_hold()).
+ *
  * Return: the bytes queued, or a negative errno.
  */
 int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
@@ -73,7 +76,7 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 	struct ttp_sock *tsk = ttp_sk(sk);
 	int flags = msg->msg_flags;
 	size_t copied = 0, goal;
-	unsigned int fresh = 0;
+	unsigned int fresh = 0, nonagle;
 	bool frags;
 	long timeo;
 	int err;
@@ -96,6 +99,8 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 			goto out_err;
 		}
 	}
+	/* MSG_MORE: more is coming, hold a partial segment as a cork does. */
+	nonagle = ttp_nonagle(sk) | ((flags & MSG_MORE) ? TTP_NAGLE_CORK : 0);
 	timeo = sock_sndtimeo(sk, flags & MSG_DONTWAIT);
 	err = ttp_wait_established(sk, &timeo);
 	if (err)
@@ -133,7 +138,9 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 				room = min_t(size_t, room, skb_tailroom(skb));
 		} else {
 			if (!sk_stream_memory_free(sk)) {
-				ttp_push(sk);
+				/* A full buffer has nothing to wait for. */
+				__ttp_push(sk, copied ? TTP_NAGLE_PUSH :
+						    ttp_nonagle(sk));
 				set_bit(SOCK_NOSPACE, &sk->sk_socket->flags);
 				err = sk_stream_wait_memory(sk, &timeo);
 				if (err)
@@ -174,13 +181,13 @@ int ttp_sendmsg(struct socket *sock, struct msghdr *msg, size_t size)
 		if (skb->len >= goal)
 			ttp_push(sk);
 	}
-	ttp_push(sk);
+	__ttp_push(sk, nonagle);
 	release_sock(sk);
 	return copied;
 
 out_err:
 	if (copied) {
-		ttp_push(sk);
+		__ttp_push(sk, nonagle);
 		release_sock(sk);
 		return copied;
 	}

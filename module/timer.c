@@ -6,9 +6,10 @@
  *	data or FIN) and loss recovery from a window of one segment
  *	(recovery.c), with exponential backoff; with nothing in flight but
  *	data waiting behind a zero window, it is the persist timer and
- *	probes that window instead.  Too many expiries without progress
- *	(retries), or probes without an answer (probes), end the connection
- *	(ETIMEDOUT).
+ *	probes that window instead; with nothing in flight but data a cork
+ *	holds, it ends the cork after TTP_CORK_MAX (output.c).  Too many
+ *	expiries without progress (retries), or probes without an answer
+ *	(probes), end the connection (ETIMEDOUT).
  * misc_timer: the end of TIME_WAIT, and of FIN_WAIT2 for a socket no
  *	process holds any more; in the other synchronised states, the
  *	keepalive timer (SO_KEEPALIVE): after TTP_KEEPIDLE without a segment
@@ -58,6 +59,20 @@ static void ttp_rtx_expired(struct sock *sk)
 			 TTP_STATEBIT(TTP_TIME_WAIT)) ||
 	    skb_queue_empty(&sk->sk_write_queue))
 		return;
+
+	/* A cork's time is up (ttp_arm_cork()): what it held goes now. */
+	if (tsk->held_since && tsk->snd_una == tsk->snd_nxt) {
+		unsigned long end = tsk->held_since + TTP_CORK_MAX;
+
+		if (time_before(jiffies, end)) {
+			sk_reset_timer(sk, &tsk->rtx_timer, end);
+			return;
+		}
+		TTP_INC_STATS(net, TTP_MIB_CORKEXPIRED);
+		__ttp_push(sk, TTP_NAGLE_PUSH);
+		if (tsk->snd_una != tsk->snd_nxt)
+			return;
+	}
 
 	/* Nothing in flight, data waiting: the persist timer's turn. */
 	probe = ttp_window_closed(sk);

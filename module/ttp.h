@@ -92,6 +92,9 @@ enum ttp_mib_field {
 	TTP_MIB_AUTHICMPDROPS,	/* TtpAuthIcmpDrops: ICMP hard errors
 				 * ignored by a connection that signs
 				 */
+	TTP_MIB_CORKEXPIRED,	/* TtpCorkExpired: corked data sent by the
+				 * timer (TTP_CORK_MAX)
+				 */
 	TTP_MIB_MAX
 };
 
@@ -211,6 +214,13 @@ struct ttp_sock {
 	u32	snd_una;	/* oldest unacknowledged */
 	u32	snd_nxt;	/* next to send */
 	u32	write_seq;	/* next to queue (end of the write queue) */
+	u32	snd_sml;	/* end of the last segment sent short of
+				 * whole MSS (Nagle, Minshall's variant)
+				 */
+	unsigned long	held_since;	/* jiffies: a cork began to hold
+					 * data with nothing in flight, 0 =
+					 * none (TTP_CORK_MAX)
+					 */
 	u32	snd_wnd;	/* peer's window, bytes, scaled */
 	u32	snd_wl1;	/* seq of the segment that last set snd_wnd */
 	u32	snd_wl2;	/* ack of the segment that last set snd_wnd */
@@ -308,7 +318,8 @@ struct ttp_sock {
 	struct sock	*parent;	/* listener of a child, until accept */
 	unsigned long	cookie_sent;	/* jiffies of the last SYN cookie sent */
 
-	u16	nodelay:1,
+	u16	nodelay:1,	/* TTP_NODELAY: Nagle's algorithm off */
+		cork:1,		/* TTP_CORK: hold partial segments */
 		cwnd_limited:1,	/* the last push stopped at cwnd */
 		in_accept_queue:1,	/* child_node is on accept_queue */
 		hashed:1,	/* in ehash or lhash */
@@ -639,6 +650,23 @@ void ttp_send_reply(struct net *net, struct sk_buff *in, struct rtable *rt,
 		    u32 seq, u32 ack, u8 flags, u16 window,
 		    const struct ttp_opts *o, const struct ttp_auth_mkt *key,
 		    u8 rnext);
+/*
+ * How ttp_push() treats a partial segment at the tail of the write queue
+ * (TCP's TCP_NAGLE_*): held by Nagle's algorithm unless OFF, held
+ * whatever is in flight with CORK (TTP_CORK, MSG_MORE), sent now with
+ * PUSH.
+ */
+#define TTP_NAGLE_OFF	0x1
+#define TTP_NAGLE_CORK	0x2
+#define TTP_NAGLE_PUSH	0x4
+
+/* The longest a cork or MSG_MORE holds a partial segment, as TCP's. */
+#define TTP_CORK_MAX	(HZ / 5)
+
+bool ttp_nagle_hold(u32 len, u32 mss, unsigned int nonagle, u32 snd_una,
+		    u32 snd_nxt, u32 snd_sml);
+unsigned int ttp_nonagle(const struct sock *sk);
+void __ttp_push(struct sock *sk, unsigned int nonagle);
 void ttp_push(struct sock *sk);
 int ttp_retransmit_head(struct sock *sk);
 void ttp_retransmit_lost(struct sock *sk, bool force);

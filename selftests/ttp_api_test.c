@@ -2543,4 +2543,273 @@ TEST(simultaneous_close_goes_through_closing_to_time_wait_on_both_ends)
 	close(l);
 }
 
+/* ---- Nagle's algorithm, TTP_NODELAY, TTP_CORK and MSG_MORE ---- */
+
+#define SMALL_WRITES	100
+
+/* SIOCOUTQNSD: bytes queued and not sent yet. */
+static int notsent(int fd)
+{
+	int n = -1;
+
+	if (ioctl(fd, SIOCOUTQNSD, &n))
+		return -1;
+	return n;
+}
+
+/* Bytes sent and not acknowledged (TTP_INFO). */
+static int in_flight(int fd)
+{
+	struct ttp_info info;
+
+	if (ttp_get_info(fd, &info))
+		return -1;
+	return info.ttpi_unacked;
+}
+
+/* Segments of this namespace, not counting those sent again. */
+static long new_segs(void)
+{
+	return ttp_stat("TtpOutSegs") - ttp_stat("TtpRetransSegs");
+}
+
+/*
+ * Loopback drops every packet: what is sent stays in flight, without an
+ * ACK, for as long as the test needs, however slow the machine.
+ */
+static bool lo_drops_all(void)
+{
+	return !system("modprobe -q sch_netem && "
+		       "tc qdisc add dev lo root netem loss 100%");
+}
+
+static void lo_delivers(struct __test_metadata *_metadata)
+{
+	ASSERT_EQ(0, system("tc qdisc del dev lo root"));
+}
+
+/*
+ * Nagle's algorithm is on by default: with one small segment in flight,
+ * the small writes that follow wait for its ACK in one segment, and go
+ * as one when it comes.
+ */
+TEST(nagle_coalesces_small_writes_while_a_small_segment_is_in_flight)
+{
+	char in[SMALL_WRITES];
+	long segs;
+	int l, c, a, i;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	EXPECT_EQ(0, get_int(c, SOL_TTP, TTP_NODELAY));
+	if (!lo_drops_all())
+		SKIP(return, "no netem to drop on loopback");
+	segs = new_segs();
+	for (i = 0; i < SMALL_WRITES; i++)
+		ASSERT_EQ(1, write(c, "n", 1));
+	EXPECT_EQ(1, in_flight(c));
+	EXPECT_EQ(SMALL_WRITES - 1, notsent(c));
+	lo_delivers(_metadata);
+	ASSERT_EQ(SMALL_WRITES, read_full(a, in, sizeof(in), 10000));
+	EXPECT_EQ(0, memcmp(in, "nnnnnnnnnn", 10));
+	/* The first segment, the rest in one, and the ACKs of the two. */
+	segs = new_segs() - segs;
+	EXPECT_GT(SMALL_WRITES / 10, segs)
+		TH_LOG("%d writes went in %ld segments", SMALL_WRITES, segs);
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* With TTP_NODELAY, each small write is a segment of its own at once. */
+TEST(nodelay_sends_each_small_write_as_its_own_segment)
+{
+	char in[SMALL_WRITES];
+	long segs;
+	int l, c, a, i;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, set_int(c, SOL_TTP, TTP_NODELAY, 1));
+	EXPECT_EQ(1, get_int(c, SOL_TTP, TTP_NODELAY));
+	if (!lo_drops_all())
+		SKIP(return, "no netem to drop on loopback");
+	segs = new_segs();
+	for (i = 0; i < SMALL_WRITES; i++) {
+		ASSERT_EQ(1, write(c, "d", 1));
+		ASSERT_EQ(0, notsent(c)) TH_LOG("write %d waited", i);
+	}
+	EXPECT_EQ(SMALL_WRITES, in_flight(c));
+	EXPECT_LE(SMALL_WRITES, new_segs() - segs);
+	lo_delivers(_metadata);
+	ASSERT_EQ(SMALL_WRITES, read_full(a, in, sizeof(in), 10000));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* As TCP_NODELAY: setting it sends what Nagle's algorithm holds, at once. */
+TEST(setting_nodelay_sends_what_nagle_holds)
+{
+	char in[3];
+	int l, c, a;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	if (!lo_drops_all())
+		SKIP(return, "no netem to drop on loopback");
+	ASSERT_EQ(1, write(c, "a", 1));
+	ASSERT_EQ(1, write(c, "b", 1));
+	ASSERT_EQ(1, write(c, "c", 1));
+	EXPECT_EQ(2, notsent(c));
+	ASSERT_EQ(0, set_int(c, SOL_TTP, TTP_NODELAY, 1));
+	EXPECT_EQ(0, notsent(c));
+	EXPECT_EQ(3, in_flight(c));
+	lo_delivers(_metadata);
+	ASSERT_EQ(3, read_full(a, in, sizeof(in), 10000));
+	EXPECT_EQ(0, memcmp(in, "abc", 3));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * TTP_CORK holds a partial segment with nothing in flight, and a full one
+ * goes: nothing below an MSS reaches the wire until uncorked, then all of
+ * it at once.  The cork gives way by itself after 200 ms: a check that
+ * comes later than that (a slow machine) proves nothing and is skipped.
+ */
+TEST(cork_holds_partial_segments_until_uncorked)
+{
+	static char out[1 << 17], in[1 << 17];
+	struct ttp_info info;
+	long long t0;
+	int l, c, a, i, mss, held;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, ttp_get_info(c, &info));
+	mss = info.ttpi_snd_mss;
+	ASSERT_GT((int)sizeof(out), mss + 100);
+	fill_pattern((unsigned char *)out, sizeof(out), 7);
+	EXPECT_EQ(0, get_int(c, SOL_TTP, TTP_CORK));
+	ASSERT_EQ(0, set_int(c, SOL_TTP, TTP_CORK, 1));
+	EXPECT_EQ(1, get_int(c, SOL_TTP, TTP_CORK));
+
+	t0 = ttp_now_ms();
+	for (i = 0; i < 10; i++)
+		ASSERT_EQ(10, write(c, out + 10 * i, 10));
+	held = notsent(c);
+	if (ttp_now_ms() - t0 < 200) {
+		EXPECT_EQ(100, held);
+		EXPECT_EQ(0, in_flight(c));
+	}
+	/* A full MSS goes, corked or not; the partial rest waits. */
+	t0 = ttp_now_ms();
+	ASSERT_EQ(mss, write(c, out + 100, mss));
+	held = notsent(c);
+	if (ttp_now_ms() - t0 < 200)
+		EXPECT_EQ(100, held) TH_LOG("MSS %d", mss);
+
+	ASSERT_EQ(0, set_int(c, SOL_TTP, TTP_CORK, 0));
+	EXPECT_EQ(0, notsent(c));
+	ASSERT_EQ(mss + 100, read_full(a, in, mss + 100, 10000));
+	EXPECT_EQ(0, memcmp(in, out, mss + 100));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* TCP's ceiling: corked data goes by itself after 200 ms. */
+TEST(cork_gives_way_after_200_ms)
+{
+	long long t0, ms;
+	long expired;
+	char in[10];
+	int l, c, a;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, set_int(c, SOL_TTP, TTP_CORK, 1));
+	expired = ttp_stat("TtpCorkExpired");
+	t0 = ttp_now_ms();
+	ASSERT_EQ(10, write(c, "corked....", 10));
+	ASSERT_EQ(10, read_full(a, in, sizeof(in), 10000));
+	ms = ttp_now_ms() - t0;
+	EXPECT_EQ(0, memcmp(in, "corked....", 10));
+	/* 200 ms in jiffies, from the tick the write fell in. */
+	EXPECT_LE(190, ms);
+	EXPECT_EQ(expired + 1, ttp_stat("TtpCorkExpired"));
+	EXPECT_EQ(1, get_int(c, SOL_TTP, TTP_CORK));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/* MSG_MORE holds a partial segment as the cork does, for that call. */
+TEST(msg_more_holds_a_partial_segment_until_a_send_without_it)
+{
+	char in[60];
+	long long t0;
+	int l, c, a, i, held;
+
+	setup_netns(_metadata);
+	make_conn(_metadata, &l, &c, &a);
+	t0 = ttp_now_ms();
+	for (i = 0; i < 5; i++)
+		ASSERT_EQ(10, send(c, "0123456789", 10, MSG_MORE));
+	held = notsent(c);
+	if (ttp_now_ms() - t0 < 200) {
+		EXPECT_EQ(50, held);
+		EXPECT_EQ(0, in_flight(c));
+	}
+	ASSERT_EQ(10, send(c, "abcdefghij", 10, 0));
+	EXPECT_EQ(0, notsent(c));
+	ASSERT_EQ(60, read_full(a, in, sizeof(in), 10000));
+	EXPECT_EQ(0, memcmp(in + 40, "0123456789abcdefghij", 20));
+	close(a);
+	close(c);
+	close(l);
+}
+
+/*
+ * A request and a response of a full segment and a partial one each,
+ * written in two calls, with Nagle's algorithm on.  RFC 896 would hold the
+ * partial segment until the full one is acknowledged, which the receiver,
+ * acknowledging every second segment, does only when its delayed ACK
+ * fires.  Minshall's variant (as TCP's) holds it only behind a partial
+ * segment in flight: it goes at once, on both sides, in every exchange.
+ */
+TEST(request_response_with_nagle_does_not_wait_for_delayed_acks)
+{
+	static char req[1 << 17], resp[1 << 17], in[1 << 17];
+	struct ttp_info info;
+	int l, c, a, i, mss;
+
+	setup_netns(_metadata);
+	/* A stall would last long enough for nothing else to end it. */
+	ASSERT_EQ(0, ttp_sysctl_write("delack_ms", "500"));
+	make_conn(_metadata, &l, &c, &a);
+	ASSERT_EQ(0, ttp_get_info(c, &info));
+	mss = info.ttpi_snd_mss;
+	ASSERT_GT((int)sizeof(req), mss + mss / 2);
+	fill_pattern((unsigned char *)req, sizeof(req), 1);
+	fill_pattern((unsigned char *)resp, sizeof(resp), 2);
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(mss, write(c, req, mss));
+		ASSERT_EQ(mss / 2, write(c, req + mss, mss / 2));
+		EXPECT_EQ(0, notsent(c)) TH_LOG("request %d held", i);
+		ASSERT_EQ(mss + mss / 2, read_full(a, in, mss + mss / 2, 10000));
+		EXPECT_EQ(0, memcmp(in, req, mss + mss / 2));
+		ASSERT_EQ(mss, write(a, resp, mss));
+		ASSERT_EQ(mss / 2, write(a, resp + mss, mss / 2));
+		EXPECT_EQ(0, notsent(a)) TH_LOG("response %d held", i);
+		ASSERT_EQ(mss + mss / 2, read_full(c, in, mss + mss / 2, 10000));
+		EXPECT_EQ(0, memcmp(in, resp, mss + mss / 2));
+	}
+	close(a);
+	close(c);
+	close(l);
+}
+
 TEST_HARNESS_MAIN

@@ -212,6 +212,15 @@ TEST(key_options_refuse_bad_arguments_with_precise_errnos)
 	k = key_for("10.0.0.0", 24, 0, 1, 1, "secret");
 	EXPECT_EQ(-1, setsockopt(fd, SOL_TTP, TTP_AUTH_KEY, &k, sizeof(k) - 1));
 	EXPECT_EQ(EINVAL, errno) TH_LOG("short option");
+	EXPECT_EQ(-1, setsockopt(fd, SOL_TTP, TTP_AUTH_KEY, NULL, sizeof(k)));
+	EXPECT_EQ(EFAULT, errno) TH_LOG("no buffer");
+	/* A getsockopt() of a set-only option: none such. */
+	{
+		socklen_t len = sizeof(k);
+
+		EXPECT_EQ(-1, getsockopt(fd, SOL_TTP, TTP_AUTH_KEY, &k, &len));
+		EXPECT_EQ(ENOPROTOOPT, errno);
+	}
 
 	/* A key id names one key each way for a peer. */
 	EXPECT_EQ(0, add_key_errno(fd, &k));

@@ -83,6 +83,13 @@ def check_tcp_options_map_to_ttp(addr, port):
     # TCP takes TCP_MAXSEG after the handshake too.
     s.setsockopt(socket.IPPROTO_TCP, socket.TCP_MAXSEG, 1000)
     assert s.getsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE) == 1
+    # TTP_CORK took it (when ignored, it read 0); uncorked, the data goes.
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CORK) == 1
+    s.sendall(b"cork")
+    s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
+    assert s.getsockopt(socket.IPPROTO_TCP, socket.TCP_CORK) == 0
+    assert s.recv(4) == b"cork"
     info = s.getsockopt(socket.IPPROTO_TCP, socket.TCP_INFO, 104)
     state, ca = info[0], info[1]
     rto, _ato, snd_mss = struct.unpack_from("III", info, 8)

@@ -383,6 +383,8 @@ static int ttp_opt_of_tcp(int optname)
 	switch (optname) {
 	case TCP_NODELAY:
 		return TTP_NODELAY;
+	case TCP_CORK:
+		return TTP_CORK;
 	case TCP_MAXSEG:
 		return TTP_MAXSEG;
 	case TCP_USER_TIMEOUT:
@@ -446,7 +448,6 @@ static int tcp_opt_ignored(int optname)
 {
 	switch (optname) {
 	case TCP_QUICKACK:
-	case TCP_CORK:
 	case TCP_DEFER_ACCEPT:
 	case TCP_LINGER2:
 	case TCP_FASTOPEN:
@@ -583,7 +584,6 @@ static int get_tcp_opt(int fd, int optname, void *val, socklen_t *len)
 		return 0;
 	case TCP_QUICKACK:
 		return put_int(val, len, 1);
-	case TCP_CORK:
 	case TCP_DEFER_ACCEPT:
 	case TCP_FASTOPEN:
 		return put_int(val, len, 0);

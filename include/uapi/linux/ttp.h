@@ -68,7 +68,9 @@ enum {
  * those not yet implemented fail with ENOPROTOOPT.
  */
 #define TTP_INFO		1	/* get: struct ttp_info */
-#define TTP_NODELAY		2	/* int: send small segments at once */
+#define TTP_NODELAY		2	/* int: Nagle's algorithm off: send
+					 * small segments at once
+					 */
 #define TTP_MAXSEG		3	/* int: cap on the MSS offered */
 #define TTP_CSUM_ALGO		4	/* int: TTP_CSUM_INET offers only the
 					 * Internet checksum, TTP_CSUM_CRC32C
@@ -92,6 +94,9 @@ enum {
 #define TTP_NOTSENT_LOWAT	12	/* int: writable while fewer bytes
 					 * than this wait unsent (0: the
 					 * sysctl's)
+					 */
+#define TTP_CORK		13	/* int: hold partial segments until
+					 * uncorked (at most 200 ms)
 					 */
 #define TTP_CONGESTION		14	/* char[TTP_CA_NAME_MAX]: the
 					 * congestion controller ("newreno",
