@@ -1247,7 +1247,10 @@ static const int e_send[] = { EOPNOTSUPP, ECONNRESET, ETIMEDOUT,
 static const int e_recv[] = { EOPNOTSUPP, ECONNRESET, ETIMEDOUT,
 			      ECONNREFUSED, ENOTCONN, EAGAIN, EFAULT,
 			      EMSGSIZE, EINVAL, 0 };
-static const int e_sockopt[] = { ENOPROTOOPT, EINVAL, EFAULT, EISCONN, 0 };
+/* TTP_AUTH_KEY (5) adds EAFNOSUPPORT, ENOENT, EMSGSIZE, EEXIST, ENOSPC. */
+static const int e_sockopt[] = { ENOPROTOOPT, EINVAL, EFAULT, EISCONN,
+				 EAFNOSUPPORT, ENOENT, EMSGSIZE, EEXIST,
+				 ENOSPC, 0 };
 static const int e_ioctl[] = { EINVAL, EFAULT, ENOTTY, 0 };
 static const int e_shutdown[] = { EINVAL, ENOTCONN, 0 };
 static const int e_name[] = { ENOTCONN, EFAULT, EINVAL, 0 };
