@@ -513,6 +513,11 @@ int ttp_auth_inherit(struct sock *parent, struct sock *child, u8 keyid,
 		return -ENOMEM;
 	rcu_read_lock();
 	pai = rcu_dereference(ttp_sk(parent)->auth);
+	/* The listener may be going (ttp_auth_free()) under its process. */
+	if (!pai) {
+		rcu_read_unlock();
+		return -ENOENT;
+	}
 	list_for_each_entry_rcu(key, &pai->keys, node) {
 		if (!ttp_auth_key_matches(key, inet->inet_daddr,
 					  inet->inet_dport))
