@@ -438,7 +438,7 @@ fz_counted() {
 		counted $S "$1" "${n#*:}" -ge $((want - lost)) || return 1
 	done
 	counted $S "$1" TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops TtpPAWSDrops \
-		-ge $(($(expect_of "$2" conn) - lost))
+		TtpAuthKeyNotFound -ge $(($(expect_of "$2" conn) - lost))
 }
 
 # 200,000 hostile segments at the server from the client's host, during a
@@ -494,7 +494,7 @@ t_wire_fuzz_200000_segments() {
 		TtpInNoPorts TtpInOutOfWindow TtpInDupSegs TtpRcvQDrops TtpPassiveOpens \
 		TtpSynCookiesSent TtpSynCookiesFailed TtpChallengeAcks \
 		TtpChallengeAcksSkipped TtpOutRsts TtpOutRstsSkipped TtpInRsts \
-		TtpEstabResets TtpListenDrops TtpPAWSDrops; do
+		TtpEstabResets TtpListenDrops TtpPAWSDrops TtpAuthKeyNotFound; do
 		echo "  $n +$(delta "$b" "$a" $n)"
 	done
 	# The fuzzing hit a live connection, which is still there.
@@ -511,13 +511,15 @@ t_wire_fuzz_200000_segments() {
 	# What passed them: at closed ports, no socket; at the connection,
 	# rejected (TtpInOutOfWindow, or TtpInDupSegs for data that seems old;
 	# TtpPAWSDrops for a timestamp older than the connection's), or dropped
-	# while its process held it.
+	# while its process held it, or refused for a well-formed AUTH option
+	# (TtpAuthKeyNotFound: the connection does not sign).
 	want=$(expect_of "$f" closed)
 	[ "$(delta "$b" "$a" TtpInNoPorts)" -ge $((want - lost)) ] ||
 		fail "TtpInNoPorts +$(delta "$b" "$a" TtpInNoPorts), for $want segments at closed ports"
 	want=$(expect_of "$f" conn)
 	got=$(($(delta "$b" "$a" TtpInOutOfWindow) + $(delta "$b" "$a" TtpInDupSegs) +
-		$(delta "$b" "$a" TtpRcvQDrops) + $(delta "$b" "$a" TtpPAWSDrops)))
+		$(delta "$b" "$a" TtpRcvQDrops) + $(delta "$b" "$a" TtpPAWSDrops) +
+		$(delta "$b" "$a" TtpAuthKeyNotFound)))
 	[ "$got" -ge $((want - lost)) ] ||
 		fail "$got rejected at the connection, for $want segments sent to it"
 	[ "$(delta "$b" "$a" TtpEstabResets)" -eq 0 ] || fail "a connection was reset"

@@ -16,12 +16,12 @@
  * the walk, NOP is one byte, any other kind has a length of at least 2
  * that fits the area, MSS/WSCALE/CSUM/SACK_OK their exact lengths, SACK
  * one to four blocks of 8 bytes and at most once, TIMESTAMP 10 bytes and
- * at most once)?
+ * at most once, AUTH 8 to 16 bytes (a MAC of 4 to 12) and at most once)?
  */
 static inline int ttp_spec_options_ok(const uint8_t *o, size_t len)
 {
 	size_t i = 0;
-	int sacks = 0, stamps = 0;
+	int sacks = 0, stamps = 0, auths = 0;
 
 	while (i < len) {
 		uint8_t kind = o[i], olen;
@@ -44,6 +44,8 @@ static inline int ttp_spec_options_ok(const uint8_t *o, size_t len)
 				  (olen - 2) / 8 > 4 || sacks++))
 			return 0;
 		if (kind == 8 && (olen != 10 || stamps++))
+			return 0;
+		if (kind == 7 && (olen < 8 || olen > 16 || auths++))
 			return 0;
 		i += olen;
 	}
