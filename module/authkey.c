@@ -612,6 +612,26 @@ static void ttp_auth_derive(const struct ttp_auth_mkt *key, __be32 saddr,
 	memzero_explicit(tk, sizeof(tk));
 }
 
+/*
+ * Write the AUTH option of @key into the TTP_AUTH_SPACE bytes at @opt,
+ * NOPs first if the MAC is shorter than the longest, asking the peer for
+ * key id @rnext.  Return: where the option starts (the MAC follows its
+ * TTPOLEN_AUTH_HDR bytes).
+ */
+static u8 *ttp_auth_write_opt(u8 *opt, const struct ttp_auth_mkt *key,
+			      u8 rnext)
+{
+	unsigned int pad = TTP_AUTH_SPACE - TTPOLEN_AUTH_HDR - key->maclen;
+
+	memset(opt, TTPOPT_NOP, pad);
+	opt += pad;
+	opt[0] = TTPOPT_AUTH;
+	opt[1] = TTPOLEN_AUTH_HDR + key->maclen;
+	opt[2] = key->sndid;
+	opt[3] = rnext;
+	return opt;
+}
+
 /* A SYN without ACK is signed before the peer's ISN is known. */
 static bool ttp_auth_first_syn(const struct ttphdr *th)
 {
@@ -639,16 +659,9 @@ void ttp_auth_sign(struct sock *sk, struct sk_buff *skb, struct ttphdr *th,
 	u32 isn_r = ttp_auth_first_syn(th) ? 0 : tsk->irs;
 	u8 *opt = (u8 *)th + opt_off;
 	struct ttp_pseudo4 ph;
-	unsigned int pad;
 	u32 sne;
 
-	pad = TTP_AUTH_SPACE - TTPOLEN_AUTH_HDR - key->maclen;
-	memset(opt, TTPOPT_NOP, pad);
-	opt += pad;
-	opt[0] = TTPOPT_AUTH;
-	opt[1] = TTPOLEN_AUTH_HDR + key->maclen;
-	opt[2] = key->sndid;
-	opt[3] = ai->rnext->rcvid;
+	opt = ttp_auth_write_opt(opt, key, ai->rnext->rcvid);
 
 	if (ai->tx.key != key || ai->tx.isn_r != isn_r) {
 		ttp_auth_derive(key, inet->inet_saddr, inet->inet_daddr,
@@ -848,15 +861,8 @@ void ttp_auth_sign_reply(struct sk_buff *skb, struct ttphdr *th,
 	u8 *opt = (u8 *)th + opt_off;
 	struct ttp_hmac traffic;
 	struct ttp_pseudo4 ph;
-	unsigned int pad;
 
-	pad = TTP_AUTH_SPACE - TTPOLEN_AUTH_HDR - key->maclen;
-	memset(opt, TTPOPT_NOP, pad);
-	opt += pad;
-	opt[0] = TTPOPT_AUTH;
-	opt[1] = TTPOLEN_AUTH_HDR + key->maclen;
-	opt[2] = key->sndid;
-	opt[3] = rnext;
+	opt = ttp_auth_write_opt(opt, key, rnext);
 	ttp_auth_derive(key, saddr, daddr, th->source, th->dest, isn,
 			ntohl(th->ack_seq) - 1, &traffic);
 	ttp_auth_pseudo(&ph, saddr, daddr, skb->len);
